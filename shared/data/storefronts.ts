@@ -1,0 +1,214 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { documentClient, tableName } from "./client";
+import { INDEXES } from "./table-definition";
+import type { CredentialField } from "../schemas/storefront";
+
+/**
+ * Storefronts.
+ * Access patterns:
+ * - get a storefront by id ............................ pk = STOREFRONT#<id>, sk = STOREFRONT
+ * - resolve a storefront_code (unique, any case) ...... pk = STOREFRONT_CODE#<CODE>, sk = STOREFRONT_CODE
+ * - list storefronts in id order ...................... byCollection: gsi1pk = STOREFRONTS, gsi1sk = STOREFRONT#<id, 10 digits>
+ * - storefront statistics, kept by stream processors .. pk = STOREFRONT#<id>, sk = STATS#CATALOG | STATS#ORDERS
+ */
+export interface EncryptedCredential {
+  ciphertext: string;
+  last4: string;
+}
+
+export interface StorefrontItem {
+  storefront_id: number;
+  storefront_code: string;
+  storefront_name: string;
+  platform_type: string;
+  platform_url: string | null;
+  api_endpoint: string | null;
+  credentials: Partial<Record<CredentialField, EncryptedCredential>>;
+  default_currency: string;
+  default_language: string;
+  timezone: string;
+  auto_sync_products: boolean;
+  auto_sync_orders: boolean;
+  auto_sync_inventory: boolean;
+  auto_sync_customers: boolean;
+  sync_frequency_minutes: number;
+  last_product_sync_at: string | null;
+  last_order_sync_at: string | null;
+  last_inventory_sync_at: string | null;
+  last_customer_sync_at: string | null;
+  auto_create_sales_orders: boolean;
+  auto_fulfill_orders: boolean;
+  order_prefix: string | null;
+  is_active: boolean;
+  is_connected: boolean;
+  connection_status: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StorefrontStats {
+  product_count: number;
+  order_count: number;
+  /** Revenue in minor units, per currency. */
+  revenue_minor: Record<string, number>;
+}
+
+const COLLECTION = "STOREFRONTS";
+export const storefrontKey = (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STOREFRONT" });
+const codeKey = (code: string) => ({ pk: `STOREFRONT_CODE#${code.toUpperCase()}`, sk: "STOREFRONT_CODE" });
+export const STATS_KEYS = {
+  catalog: (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STATS#CATALOG" }),
+  orders: (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STATS#ORDERS" }),
+};
+const collectionSort = (id: number) => `STOREFRONT#${String(id).padStart(10, "0")}`;
+
+export class DuplicateStorefrontCodeError extends Error {}
+
+const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "entity"] as const;
+
+function toStorefront(item: Record<string, unknown>): StorefrontItem {
+  const copy = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete copy[attribute];
+  return copy as unknown as StorefrontItem;
+}
+
+function isConditionFailure(error: unknown, index: number): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === "ConditionalCheckFailed";
+}
+
+/** Creates a storefront and claims its code in one transaction. */
+export async function insertStorefront(storefront: StorefrontItem): Promise<void> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...codeKey(storefront.storefront_code), entity: "storefront_code", storefront_id: storefront.storefront_id },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...storefrontKey(storefront.storefront_id), gsi1pk: COLLECTION, gsi1sk: collectionSort(storefront.storefront_id), entity: "storefront", ...storefront },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error, 0)) throw new DuplicateStorefrontCodeError(storefront.storefront_code);
+    throw error;
+  }
+}
+
+/**
+ * Replaces a storefront's attributes. When the code changes, the old claim is
+ * released and the new one taken in the same transaction. `expectedUpdatedAt`
+ * guards against a concurrent writer.
+ */
+export async function replaceStorefront(previous: StorefrontItem, next: StorefrontItem): Promise<boolean> {
+  const codeChanged = previous.storefront_code.toUpperCase() !== next.storefront_code.toUpperCase();
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [];
+  if (codeChanged) {
+    items.push(
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...codeKey(next.storefront_code), entity: "storefront_code", storefront_id: next.storefront_id },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      { Delete: { TableName: tableName(), Key: codeKey(previous.storefront_code) } },
+    );
+  }
+  items.push({
+    Put: {
+      TableName: tableName(),
+      Item: { ...storefrontKey(next.storefront_id), gsi1pk: COLLECTION, gsi1sk: collectionSort(next.storefront_id), entity: "storefront", ...next },
+      ConditionExpression: "updated_at = :expected",
+      ExpressionAttributeValues: { ":expected": previous.updated_at },
+    },
+  });
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (codeChanged && isConditionFailure(error, 0)) throw new DuplicateStorefrontCodeError(next.storefront_code);
+    if (isConditionFailure(error, items.length - 1)) return false;
+    throw error;
+  }
+}
+
+export async function deleteStorefrontRecords(storefront: StorefrontItem): Promise<void> {
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: storefrontKey(storefront.storefront_id), ConditionExpression: "attribute_exists(pk)" } },
+        { Delete: { TableName: tableName(), Key: codeKey(storefront.storefront_code) } },
+        { Delete: { TableName: tableName(), Key: STATS_KEYS.catalog(storefront.storefront_id) } },
+        { Delete: { TableName: tableName(), Key: STATS_KEYS.orders(storefront.storefront_id) } },
+      ],
+    }),
+  );
+}
+
+export async function getStorefront(id: number): Promise<StorefrontItem | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: storefrontKey(id) }));
+  return Item ? toStorefront(Item) : undefined;
+}
+
+export async function getStorefrontIdByCode(code: string): Promise<number | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: codeKey(code) }));
+  return Item ? Number(Item.storefront_id) : undefined;
+}
+
+export async function listStorefronts(limit: number, startKey?: Record<string, unknown>) {
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: INDEXES.byCollection.name,
+      KeyConditionExpression: "gsi1pk = :collection",
+      ExpressionAttributeValues: { ":collection": COLLECTION },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { storefronts: (page.Items ?? []).map(toStorefront), lastKey: page.LastEvaluatedKey };
+}
+
+/** Statistics for many storefronts in one round of BatchGetItem (two small items each). */
+export async function getStorefrontStats(ids: number[]): Promise<Map<number, StorefrontStats>> {
+  const stats = new Map<number, StorefrontStats>(ids.map((id) => [id, { product_count: 0, order_count: 0, revenue_minor: {} }]));
+  const keys = ids.flatMap((id) => [STATS_KEYS.catalog(id), STATS_KEYS.orders(id)]);
+  for (let start = 0; start < keys.length; start += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [tableName()]: { Keys: keys.slice(start, start + 100) },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await documentClient.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[tableName()] ?? []) {
+        const entry = stats.get(Number(String(item.pk).split("#")[1]));
+        if (!entry) continue;
+        if (item.sk === "STATS#CATALOG") entry.product_count = Number(item.product_count ?? 0);
+        if (item.sk === "STATS#ORDERS") {
+          entry.order_count = Number(item.order_count ?? 0);
+          entry.revenue_minor = (item.revenue_minor as Record<string, number> | undefined) ?? {};
+        }
+      }
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return stats;
+}

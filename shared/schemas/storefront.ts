@@ -1,0 +1,177 @@
+import * as v from "valibot";
+import { currencyCode, idParam, intParam, optionalText, text, timeZone, url } from "./common";
+import { defineOperation } from "../api/operation";
+
+export const PLATFORM_TYPES = ["shopify", "woocommerce", "magento", "custom", "amazon", "ebay", "etsy"] as const;
+export const CONNECTION_STATUSES = ["connected", "disconnected", "error"] as const;
+export const CREDENTIAL_FIELDS = ["api_key", "api_secret", "api_token", "webhook_secret"] as const;
+export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
+
+/** Letters, digits, "-" and "_", with at least one letter so that a code never reads as an id. */
+const storefrontCode = v.pipe(
+  text(50, 2),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "may hold only letters, digits, '-' and '_'"),
+  v.regex(/[A-Za-z]/, "must contain at least one letter"),
+);
+
+const credential = v.optional(v.nullable(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(4096, "must have at most 4096 characters"))));
+
+/** Every writable field; `null` clears an optional one. */
+const storefrontFields = {
+  storefront_code: storefrontCode,
+  storefront_name: text(200, 1),
+  platform_type: v.picklist(PLATFORM_TYPES, `must be one of ${PLATFORM_TYPES.join(", ")}`),
+  platform_url: v.optional(v.nullable(url)),
+  api_endpoint: v.optional(v.nullable(url)),
+  api_key: credential,
+  api_secret: credential,
+  api_token: credential,
+  webhook_secret: credential,
+  default_currency: currencyCode,
+  default_language: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag such as en or en-US")),
+  timezone: timeZone,
+  auto_sync_products: v.boolean(),
+  auto_sync_orders: v.boolean(),
+  auto_sync_inventory: v.boolean(),
+  auto_sync_customers: v.boolean(),
+  sync_frequency_minutes: v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(1440, "must be at most 1440")),
+  auto_create_sales_orders: v.boolean(),
+  auto_fulfill_orders: v.boolean(),
+  order_prefix: optionalText(20),
+  is_active: v.boolean(),
+  is_connected: v.boolean(),
+  connection_status: v.picklist(CONNECTION_STATUSES, `must be one of ${CONNECTION_STATUSES.join(", ")}`),
+  created_by: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+};
+
+const DEFAULTS = {
+  default_currency: "USD",
+  default_language: "en",
+  timezone: "UTC",
+  auto_sync_products: true,
+  auto_sync_orders: true,
+  auto_sync_inventory: true,
+  auto_sync_customers: false,
+  sync_frequency_minutes: 15,
+  auto_create_sales_orders: false,
+  auto_fulfill_orders: false,
+  is_active: true,
+  is_connected: false,
+  connection_status: "disconnected",
+} as const;
+
+export const createStorefrontBody = v.object({
+  ...storefrontFields,
+  default_currency: v.optional(storefrontFields.default_currency, DEFAULTS.default_currency),
+  default_language: v.optional(storefrontFields.default_language, DEFAULTS.default_language),
+  timezone: v.optional(storefrontFields.timezone, DEFAULTS.timezone),
+  auto_sync_products: v.optional(storefrontFields.auto_sync_products, DEFAULTS.auto_sync_products),
+  auto_sync_orders: v.optional(storefrontFields.auto_sync_orders, DEFAULTS.auto_sync_orders),
+  auto_sync_inventory: v.optional(storefrontFields.auto_sync_inventory, DEFAULTS.auto_sync_inventory),
+  auto_sync_customers: v.optional(storefrontFields.auto_sync_customers, DEFAULTS.auto_sync_customers),
+  sync_frequency_minutes: v.optional(storefrontFields.sync_frequency_minutes, DEFAULTS.sync_frequency_minutes),
+  auto_create_sales_orders: v.optional(storefrontFields.auto_create_sales_orders, DEFAULTS.auto_create_sales_orders),
+  auto_fulfill_orders: v.optional(storefrontFields.auto_fulfill_orders, DEFAULTS.auto_fulfill_orders),
+  is_active: v.optional(storefrontFields.is_active, DEFAULTS.is_active),
+  is_connected: v.optional(storefrontFields.is_connected, DEFAULTS.is_connected),
+  connection_status: v.optional(storefrontFields.connection_status, DEFAULTS.connection_status),
+});
+export type CreateStorefrontInput = v.InferOutput<typeof createStorefrontBody>;
+
+export const updateStorefrontBody = v.pipe(
+  v.partial(v.object(storefrontFields)),
+  v.check((body) => Object.keys(body).length > 0, "must change at least one field"),
+);
+export type UpdateStorefrontInput = v.InferOutput<typeof updateStorefrontBody>;
+
+/** `{id}` is the numeric storefront id or its storefront_code. */
+export const storefrontRefParams = v.object({
+  id: v.union([idParam, storefrontCode], "must be a storefront id or storefront_code"),
+});
+
+export const listStorefrontsQuery = v.object({
+  platform_type: v.optional(v.picklist(PLATFORM_TYPES, `must be one of ${PLATFORM_TYPES.join(", ")}`)),
+  is_active: v.optional(v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((value) => value === "true"))),
+  limit: v.optional(intParam(1, 200), "100"),
+  cursor: v.optional(v.string()),
+});
+
+const credentialState = v.object({ is_set: v.boolean(), last4: v.nullable(v.string()) });
+
+/** What the API returns for a storefront: credentials are never shown, only whether each is set. */
+export const storefrontView = v.object({
+  storefront_id: v.number(),
+  storefront_code: v.string(),
+  storefront_name: v.string(),
+  platform_type: v.picklist(PLATFORM_TYPES),
+  platform_url: v.nullable(v.string()),
+  api_endpoint: v.nullable(v.string()),
+  credentials: v.object(Object.fromEntries(CREDENTIAL_FIELDS.map((field) => [field, credentialState])) as Record<CredentialField, typeof credentialState>),
+  default_currency: v.string(),
+  default_language: v.string(),
+  timezone: v.string(),
+  auto_sync_products: v.boolean(),
+  auto_sync_orders: v.boolean(),
+  auto_sync_inventory: v.boolean(),
+  auto_sync_customers: v.boolean(),
+  sync_frequency_minutes: v.number(),
+  last_product_sync_at: v.nullable(v.string()),
+  last_order_sync_at: v.nullable(v.string()),
+  last_inventory_sync_at: v.nullable(v.string()),
+  last_customer_sync_at: v.nullable(v.string()),
+  auto_create_sales_orders: v.boolean(),
+  auto_fulfill_orders: v.boolean(),
+  order_prefix: v.nullable(v.string()),
+  is_active: v.boolean(),
+  is_connected: v.boolean(),
+  connection_status: v.picklist(CONNECTION_STATUSES),
+  created_by: v.nullable(v.number()),
+  created_at: v.string(),
+  updated_at: v.string(),
+  product_count: v.number(),
+  order_count: v.number(),
+  total_revenue: v.pipe(v.string(), v.description("Revenue in default_currency, as a decimal string")),
+});
+
+export const storefrontResponse = v.object({ message: v.optional(v.string()), storefront: storefrontView });
+export const storefrontListResponse = v.object({
+  storefronts: v.array(storefrontView),
+  next_cursor: v.nullable(v.string()),
+});
+
+const tags = ["Storefronts"];
+const refPath = "/api/ecommerce/storefronts/{id}";
+
+export const storefrontOperations = {
+  create: defineOperation({
+    method: "POST", path: "/api/ecommerce/storefronts", tags, role: "admin",
+    summary: "Create a storefront connection; credentials are encrypted and never returned",
+    body: createStorefrontBody,
+    responses: { 201: { description: "Created", schema: storefrontResponse } },
+  }),
+  list: defineOperation({
+    method: "GET", path: "/api/ecommerce/storefronts", tags, role: "viewer",
+    summary: "List storefronts with their product and order counts and revenue",
+    query: listStorefrontsQuery,
+    responses: { 200: { description: "Storefronts", schema: storefrontListResponse } },
+  }),
+  get: defineOperation({
+    method: "GET", path: refPath, tags, role: "viewer",
+    summary: "Read one storefront by id or storefront_code",
+    params: storefrontRefParams,
+    responses: { 200: { description: "The storefront", schema: storefrontResponse } },
+  }),
+  update: defineOperation({
+    method: "PUT", path: refPath, tags, role: "admin",
+    summary: "Change a storefront's fields; null clears an optional field or a credential",
+    params: storefrontRefParams,
+    body: updateStorefrontBody,
+    responses: { 200: { description: "Updated", schema: storefrontResponse } },
+  }),
+  delete: defineOperation({
+    method: "DELETE", path: refPath, tags, role: "admin",
+    summary: "Delete a storefront that has no products or orders (409 otherwise)",
+    params: storefrontRefParams,
+    responses: { 200: { description: "Deleted" } },
+  }),
+};
