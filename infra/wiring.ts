@@ -71,3 +71,6 @@ export const functions: FunctionSpec[] = [
 
 export const httpOperations = (): Operation[] =>
   functions.flatMap((fn) => (fn.trigger.type === "http" ? [fn.trigger.operation] : []));
+
+/** The environment variable that carries a queue's URL to the functions that send to it. */
+export const queueUrlEnvName = (queue: string): string => `QUEUE_URL_${queue.toUpperCase().replace(/-/g, "_")}`;
