@@ -1,0 +1,121 @@
+/**
+ * `npm start`: the whole hub on this machine. DynamoDB Local (data kept in
+ * .local/, so it survives restarts), the SQS and SES emulators, and every
+ * function of the wiring table behind a local API Gateway on PORT (4000).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { LocalStackError, startDynamoDbLocal, startSesEmulator, startSqsEmulator, assertPortFree, type Emulator } from "./emulators";
+import { startLocalStack } from "./stack";
+import { REPO_ROOT } from "./invoke";
+import { LOCAL_TABLE_NAME, LOCAL_DYNAMODB_PORT } from "./defaults";
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: "string" },
+    "data-dir": { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+const port = Number(args.port ?? process.env.PORT ?? 4000);
+const dynamodbPort = Number(process.env.DYNAMODB_PORT ?? LOCAL_DYNAMODB_PORT);
+const sqsPort = Number(process.env.SQS_PORT ?? 9324);
+const sesPort = Number(process.env.SES_PORT ?? 8005);
+const dataDir = args["data-dir"] ?? process.env.HUB_DATA_DIR ?? join(REPO_ROOT, ".local");
+
+function log(message: string, detail?: Record<string, unknown>): void {
+  if (args.quiet && message === "http") return;
+  console.log(JSON.stringify({ level: "INFO", source: "local-stack", message, ...detail, timestamp: new Date().toISOString() }));
+}
+
+/** The local stand-in for the KMS key: 32 random bytes, made once and kept with the data. */
+function ensureCredentialsKey(): string {
+  const file = join(dataDir, "credentials.key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  return file;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  await assertPortFree(port, "the hub's API (set PORT to use another)");
+  const freshData = !existsSync(join(dataDir, "dynamodb"));
+  const emulators: Emulator[] = [];
+  const stopAll = async () => {
+    await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
+  };
+  try {
+    emulators.push(await startDynamoDbLocal({ port: dynamodbPort, dataDir: join(dataDir, "dynamodb") }));
+    emulators.push(await startSqsEmulator({ port: sqsPort, dataDir: join(dataDir, "sqs") }));
+    emulators.push(await startSesEmulator({ port: sesPort }));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const [dynamodb, sqs, ses] = emulators as [Emulator, Emulator, Emulator];
+  const stack = await startLocalStack({
+    endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint },
+    tableName: LOCAL_TABLE_NAME,
+    queuePrefix: "ocean-commerce-hub",
+    port,
+    credentialsKeyFile: ensureCredentialsKey(),
+    runSchedules: true,
+    // Stream processors are idempotent, but replaying a long history on every start is slow.
+    streamStartAt: freshData ? "TRIM_HORIZON" : "LATEST",
+    log,
+  });
+  const adminKeyLine = await ensureLocalAdminKey();
+
+  console.log(`
+Ocean Commerce Hub is running.
+  API ............ ${stack.url}/api/ecommerce/storefronts
+  API docs ....... ${stack.url}/docs   (OpenAPI: ${stack.url}/openapi.json)
+  DynamoDB Local . ${dynamodb.endpoint}   table ${LOCAL_TABLE_NAME} (data in ${dataDir})
+  SQS emulator ... ${sqs.endpoint}
+  SES emulator ... ${ses.endpoint}   (sent emails: ${ses.endpoint}/store)
+  ${adminKeyLine}
+Press Ctrl-C to stop.
+`);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("Stopping…");
+    await stack.stop();
+    await stopAll();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+/** HUB_ADMIN_KEY from the environment is an admin key; without it, one is made on first start and shown once. */
+async function ensureLocalAdminKey(): Promise<string> {
+  const { issueApiKey } = await import("../../shared/domain/api-keys");
+  const { listApiKeys } = await import("../../shared/data/api-keys");
+  const fromEnv = process.env.HUB_ADMIN_KEY;
+  if (fromEnv) {
+    await issueApiKey({ name: "local admin (HUB_ADMIN_KEY)", role: "admin", storefrontIds: null, token: fromEnv });
+    return "Admin key .... HUB_ADMIN_KEY from the environment";
+  }
+  const marker = join(dataDir, "admin-key-issued");
+  const existing = (await listApiKeys()).some((key) => key.name === "local admin" && !key.revoked_at);
+  if (existing && existsSync(marker)) {
+    return `Admin key .... created on first start (key id ${readFileSync(marker, "utf8").trim()}); make more with npm run apikey -- create`;
+  }
+  const issued = await issueApiKey({ name: "local admin", role: "admin", storefrontIds: null });
+  writeFileSync(marker, issued.record.key_id);
+  return `Admin key .... ${issued.token}\n                 (shown once: keep it, e.g. export HUB_KEY=${issued.token})`;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof LocalStackError) {
+    console.error(`\nCannot start the hub: ${error.message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
