@@ -34,11 +34,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Fails with a clear message when something already listens on the port. */
-export async function assertPortFree(port: number, what: string): Promise<void> {
+export async function assertPortFree(port: number, what: string, envVar?: string): Promise<void> {
+  const remedy = envVar ? `Stop what holds it, or set ${envVar} to another port.` : "Stop what holds it.";
   await new Promise<void>((resolveFree, reject) => {
     const server = createServer();
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new LocalStackError(error.code === "EADDRINUSE" ? `Port ${port} (${what}) is already in use. Stop what holds it or choose another port.` : `Cannot listen on port ${port} (${what}): ${error.message}`)),
+      reject(new LocalStackError(error.code === "EADDRINUSE" ? `Port ${port} (${what}) is already in use. ${remedy}` : `Cannot listen on port ${port} (${what}): ${error.message}`)),
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolveFree()));
   });
@@ -72,7 +73,7 @@ async function waitForHttp(url: string, child: ChildProcess | undefined, what: s
 /** DynamoDB Local with Streams. With `dataDir` the data survives restarts; without, it is in memory. */
 export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<Emulator> {
   assertJavaAvailable();
-  await assertPortFree(options.port, "DynamoDB Local");
+  await assertPortFree(options.port, "DynamoDB Local", "DYNAMODB_PORT");
   const dir = dynamoDbLocalDir();
   const storage = options.dataDir ? ["-dbPath", options.dataDir] : ["-inMemory"];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -105,7 +106,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
 
 /** The SQS emulator, embedded in this process. */
 export async function startSqsEmulator(options: { port: number; dataDir?: string }): Promise<Emulator> {
-  await assertPortFree(options.port, "SQS emulator");
+  await assertPortFree(options.port, "SQS emulator", "SQS_PORT");
   const { startFauxqs } = await import("fauxqs");
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const server = await startFauxqs({ port: options.port, host: "127.0.0.1", logger: false, dataDir: options.dataDir });
@@ -114,7 +115,7 @@ export async function startSqsEmulator(options: { port: number; dataDir?: string
 
 /** The SES emulator; GET <endpoint>/store lists every email sent. */
 export async function startSesEmulator(options: { port: number }): Promise<Emulator> {
-  await assertPortFree(options.port, "SES emulator");
+  await assertPortFree(options.port, "SES emulator", "SES_PORT");
   const { default: startServer } = (await import("aws-ses-v2-local")) as unknown as { default: (config: { host: string; port: number }) => Promise<Server> };
   const server = await startServer({ host: "127.0.0.1", port: options.port });
   return {

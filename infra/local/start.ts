@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LocalStackError, startDynamoDbLocal, startSesEmulator, startSqsEmulator, assertPortFree, type Emulator } from "./emulators";
-import { startLocalStack } from "./stack";
+import { startLocalStack, type LocalStack } from "./stack";
 import { REPO_ROOT } from "./invoke";
 import { LOCAL_TABLE_NAME, LOCAL_DYNAMODB_PORT } from "./defaults";
 
@@ -40,33 +40,36 @@ function ensureCredentialsKey(): string {
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
-  await assertPortFree(port, "the hub's API (set PORT to use another)");
+  await assertPortFree(port, "the hub's API", "PORT");
   const freshData = !existsSync(join(dataDir, "dynamodb"));
   const emulators: Emulator[] = [];
   const stopAll = async () => {
     await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
   };
+  let stack: LocalStack;
+  let adminKeyLine: string;
   try {
     emulators.push(await startDynamoDbLocal({ port: dynamodbPort, dataDir: join(dataDir, "dynamodb") }));
     emulators.push(await startSqsEmulator({ port: sqsPort, dataDir: join(dataDir, "sqs") }));
     emulators.push(await startSesEmulator({ port: sesPort }));
+    const [dynamodb, sqs, ses] = emulators as [Emulator, Emulator, Emulator];
+    stack = await startLocalStack({
+      endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint },
+      tableName: LOCAL_TABLE_NAME,
+      queuePrefix: "ocean-commerce-hub",
+      port,
+      credentialsKeyFile: ensureCredentialsKey(),
+      runSchedules: true,
+      // Stream processors are idempotent, but replaying a long history on every start is slow.
+      streamStartAt: freshData ? "TRIM_HORIZON" : "LATEST",
+      log,
+    });
+    adminKeyLine = await ensureLocalAdminKey();
   } catch (error) {
     await stopAll();
     throw error;
   }
   const [dynamodb, sqs, ses] = emulators as [Emulator, Emulator, Emulator];
-  const stack = await startLocalStack({
-    endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint },
-    tableName: LOCAL_TABLE_NAME,
-    queuePrefix: "ocean-commerce-hub",
-    port,
-    credentialsKeyFile: ensureCredentialsKey(),
-    runSchedules: true,
-    // Stream processors are idempotent, but replaying a long history on every start is slow.
-    streamStartAt: freshData ? "TRIM_HORIZON" : "LATEST",
-    log,
-  });
-  const adminKeyLine = await ensureLocalAdminKey();
 
   console.log(`
 Ocean Commerce Hub is running.
