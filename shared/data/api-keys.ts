@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
-import { INDEXES } from "./table-definition";
+import { queryCollectionPage, queryWholeCollection } from "./collections";
 import type { Role } from "../domain/roles";
 
 /**
@@ -48,35 +48,13 @@ export async function getApiKeyByHash(hash: string): Promise<ApiKeyRecord | unde
 }
 
 export async function listApiKeys(): Promise<ApiKeyRecord[]> {
-  const records: ApiKeyRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: INDEXES.byCollection.name,
-        KeyConditionExpression: "gsi1pk = :collection",
-        ExpressionAttributeValues: { ":collection": COLLECTION },
-        ExclusiveStartKey,
-      }),
-    );
-    records.push(...(page.Items ?? []).map(toRecord));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return records;
+  return (await queryWholeCollection(COLLECTION)).map(toRecord);
 }
 
 /** Revokes a key by its public id; false when there is no such active key. */
 export async function revokeApiKey(keyId: string, at: string): Promise<boolean> {
-  const { Items } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: INDEXES.byCollection.name,
-      KeyConditionExpression: "gsi1pk = :collection AND gsi1sk = :sk",
-      ExpressionAttributeValues: { ":collection": COLLECTION, ":sk": `KEY#${keyId}` },
-    }),
-  );
-  const item = Items?.[0];
+  const { items } = await queryCollectionPage(COLLECTION, { sortKeyEquals: `KEY#${keyId}` });
+  const item = items[0];
   if (!item || item.revoked_at) return false;
   await documentClient.send(
     new UpdateCommand({

@@ -1,13 +1,12 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { documentClient, tableName } from "./client";
-import { INDEXES } from "./table-definition";
+import { queryCollectionPage } from "./collections";
 import type { CredentialField } from "../schemas/storefront";
 
 /**
@@ -175,17 +174,8 @@ export async function getStorefrontIdByCode(code: string): Promise<number | unde
 }
 
 export async function listStorefronts(limit: number, startKey?: Record<string, unknown>) {
-  const page = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: INDEXES.byCollection.name,
-      KeyConditionExpression: "gsi1pk = :collection",
-      ExpressionAttributeValues: { ":collection": COLLECTION },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { storefronts: (page.Items ?? []).map(toStorefront), lastKey: page.LastEvaluatedKey };
+  const page = await queryCollectionPage(COLLECTION, { limit, startKey });
+  return { storefronts: page.items.map(toStorefront), lastKey: page.lastKey };
 }
 
 /** Statistics for many storefronts in one round of BatchGetItem (two small items each). */
