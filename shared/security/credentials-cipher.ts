@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { DecryptCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
 
 /**
  * Encrypts storefront credentials before they are stored and decrypts them
@@ -44,21 +45,18 @@ export function localCipher(key: Buffer): CredentialsCipher {
 }
 
 export function kmsCipher(keyId: string): CredentialsCipher {
-  // Loaded on first use so that functions which never touch credentials do not pay for the KMS client.
-  const kms = import("@aws-sdk/client-kms").then((sdk) => ({ sdk, client: new sdk.KMSClient({}) }));
+  // Named imports keep only these two commands in the bundle; the client is made on first use.
+  let client: KMSClient | undefined;
+  const kms = () => (client ??= new KMSClient({}));
   return {
     async encrypt(plaintext, context) {
-      const { sdk, client } = await kms;
-      const out = await client.send(
-        new sdk.EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, "utf8"), EncryptionContext: { ...context } }),
-      );
+      const out = await kms().send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, "utf8"), EncryptionContext: { ...context } }));
       return KMS_PREFIX + Buffer.from(out.CiphertextBlob!).toString("base64");
     },
     async decrypt(ciphertext, context) {
       if (!ciphertext.startsWith(KMS_PREFIX)) throw new Error("Not a KMS encrypted value");
-      const { sdk, client } = await kms;
-      const out = await client.send(
-        new sdk.DecryptCommand({
+      const out = await kms().send(
+        new DecryptCommand({
           KeyId: keyId,
           CiphertextBlob: Buffer.from(ciphertext.slice(KMS_PREFIX.length), "base64"),
           EncryptionContext: { ...context },

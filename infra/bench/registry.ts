@@ -1,0 +1,18 @@
+/**
+ * Every bench suite, in the order `npm run bench` runs them. A new suite is a
+ * module under suites/ exporting a Suite, plus one line here.
+ */
+import type { Suite } from "./suite";
+import { bundlesSuite } from "./suites/bundles";
+
+export const suites: Suite[] = [bundlesSuite];
+
+/** The suites to run: the named ones in registry order, or all when none are named. */
+export function selectSuites(names: string[]): Suite[] {
+  if (names.length === 0) return suites;
+  const unknown = names.filter((name) => !suites.some((suite) => suite.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown suite ${unknown.join(", ")}; available: ${suites.map((suite) => suite.name).join(", ")}`);
+  }
+  return suites.filter((suite) => names.includes(suite.name));
+}
