@@ -185,7 +185,7 @@ function toEvent(request: IncomingMessage, url: URL, body: Buffer, route: Compil
       requestId: randomUUID(),
       routeKey,
       stage: "$default",
-      time: now.toUTCString(),
+      time: apiGatewayTime(now),
       timeEpoch: now.getTime(),
     },
     body: body.length ? (isText ? body.toString("utf8") : body.toString("base64")) : undefined,
@@ -209,4 +209,11 @@ function writeResult(response: ServerResponse, result: unknown): void {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** API Gateway's request time format: "24/Nov/2026:18:50:10 +0000". */
+function apiGatewayTime(date: Date): string {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }

@@ -118,16 +118,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return [startQueuePoller({ sqs, queueUrl: queue.url, queueArn: queue.arn, spec, handler, log, waitTimeSeconds: 1 })];
   });
   const scheduled = loaded.filter(({ spec }) => spec.trigger.type === "schedule");
-  const scheduler = startScheduler({ jobs: options.runSchedules ? scheduled : [], log });
-  const manualScheduler: Scheduler = options.runSchedules
-    ? scheduler
-    : { stop: () => scheduler.stop(), fire: (name) => startScheduler({ jobs: scheduled, log }).fire(name) };
+  const scheduler = startScheduler({ jobs: scheduled, log });
+  // Without runSchedules, jobs fire only when asked (scheduler.fire); a stopped scheduler still fires on request.
+  if (!options.runSchedules) scheduler.stop();
 
   return {
     url: `http://127.0.0.1:${port}`,
     table,
     queues,
-    scheduler: manualScheduler,
+    scheduler,
     async drain(timeoutMs = 20_000) {
       // Stream processors may enqueue messages and consumers may write records: settle both twice.
       for (let round = 0; round < 2; round++) {
