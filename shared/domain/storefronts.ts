@@ -17,6 +17,8 @@ import {
 import { decodeCursor, encodeCursor } from "../data/cursor";
 import {
   CREDENTIAL_FIELDS,
+  storefrontView as storefrontViewSchema,
+  type StorefrontView,
   type CreateStorefrontInput,
   type CredentialField,
   type UpdateStorefrontInput,
@@ -26,18 +28,21 @@ import { canAccessStorefront, type Principal } from "./roles";
 
 export type StorefrontRef = number | string;
 
-/** The API's view of a storefront: credentials reduced to whether each is set and its last 4 characters. */
-export function storefrontView(storefront: StorefrontItem, stats: StorefrontStats) {
+const VIEW_FIELDS = Object.keys(storefrontViewSchema.entries) as (keyof StorefrontView)[];
+
+/** The API's view of a storefront, fields in the contract's order: credentials reduced to whether each is set and its last 4 characters. */
+export function storefrontView(storefront: StorefrontItem, stats: StorefrontStats): StorefrontView {
   const { credentials, ...fields } = storefront;
-  return {
+  const view: Record<string, unknown> = {
     ...fields,
     credentials: Object.fromEntries(
       CREDENTIAL_FIELDS.map((field) => [field, { is_set: Boolean(credentials[field]), last4: credentials[field]?.last4 ?? null }]),
-    ) as Record<CredentialField, { is_set: boolean; last4: string | null }>,
+    ),
     product_count: stats.product_count,
     order_count: stats.order_count,
     total_revenue: formatMinorUnits(stats.revenue_minor[storefront.default_currency] ?? 0, storefront.default_currency),
   };
+  return Object.fromEntries(VIEW_FIELDS.map((field) => [field, view[field] ?? null])) as StorefrontView;
 }
 
 async function encryptCredentials(

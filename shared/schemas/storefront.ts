@@ -133,6 +133,8 @@ export const storefrontView = v.object({
   total_revenue: v.pipe(v.string(), v.description("Revenue in default_currency, as a decimal string")),
 });
 
+export type StorefrontView = v.InferOutput<typeof storefrontView>;
+
 export const storefrontResponse = v.object({ message: v.optional(v.string()), storefront: storefrontView });
 export const storefrontListResponse = v.object({
   storefronts: v.array(storefrontView),

@@ -82,6 +82,7 @@ describe("creating a storefront", () => {
     });
     expect(response.status).toBe(201);
     expect(response.body.storefront).toMatchObject({ created_by: 1, auto_sync_customers: false, api_endpoint: "https://store.example.com/wp-json/wc/v3" });
+    expect(Object.keys(response.body.storefront).slice(0, 4)).toEqual(["storefront_id", "storefront_code", "storefront_name", "platform_type"]);
   });
 
   it("answers 409 for a storefront_code already taken, in any letter case", async () => {
