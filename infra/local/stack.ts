@@ -35,8 +35,8 @@ export interface LocalStackOptions {
   pollIntervalMs?: number;
   /** Fire scheduled functions on their schedules (tests usually call `scheduler.fire` instead). */
   runSchedules?: boolean;
-  /** Where stream processing starts on a table that already holds data. */
-  streamStartAt?: "TRIM_HORIZON" | "LATEST";
+  /** Keeps stream positions across restarts (npm start keeps them with its data). */
+  streamPositionsFile?: string;
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
@@ -105,7 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sqs,
     streamArn: table.streamArn,
     pollIntervalMs,
-    startAt: options.streamStartAt,
+    positionsFile: options.streamPositionsFile,
     log,
     consumers: loaded
       .filter(({ spec }) => spec.trigger.type === "stream")

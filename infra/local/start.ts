@@ -41,7 +41,6 @@ function ensureCredentialsKey(): string {
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   await assertPortFree(port, "the hub's API", "PORT");
-  const freshData = !existsSync(join(dataDir, "dynamodb"));
   const emulators: Emulator[] = [];
   const stopAll = async () => {
     await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
@@ -60,8 +59,7 @@ async function main(): Promise<void> {
       port,
       credentialsKeyFile: ensureCredentialsKey(),
       runSchedules: true,
-      // Stream processors are idempotent, but replaying a long history on every start is slow.
-      streamStartAt: freshData ? "TRIM_HORIZON" : "LATEST",
+      streamPositionsFile: join(dataDir, "stream-positions.json"),
       log,
     });
     adminKeyLine = await ensureLocalAdminKey();

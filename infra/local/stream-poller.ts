@@ -21,11 +21,13 @@
  * (TRIM_HORIZON by default: the whole retained history, as a new mapping with
  * that starting position would). What each consumer has handled is kept in
  * memory for the life of the process, so a poller restarted in the same
- * process continues after the last handled record. A fresh `npm start` on
- * kept data has no such memory, which is why the local stack starts at LATEST
- * there: replaying the whole history on every start would repeat every effect.
+ * process continues after the last handled record. With `positionsFile`,
+ * positions are also written to disk, so that `npm start` on kept data
+ * resumes after the last record each consumer handled, in an earlier run
+ * too: nothing replayed, nothing skipped.
  */
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import {
   DescribeStreamCommand,
@@ -69,6 +71,8 @@ export interface StreamPollerOptions {
   pollIntervalMs: number;
   /** Where shards start when this process has not read the stream before; TRIM_HORIZON by default. */
   startAt?: StreamStartPosition;
+  /** A JSON file that keeps each consumer's position across restarts of the process. */
+  positionsFile?: string;
   log: Log;
 }
 
@@ -105,6 +109,51 @@ function shardMemory(streamArn: string, shardId: string, origin: StreamStartPosi
   return memory;
 }
 
+type SavedPositions = Record<string, { origin: StreamStartPosition; handled: Record<string, string> }>;
+
+function snapshotPositions(streamArn: string): SavedPositions {
+  const saved: SavedPositions = {};
+  for (const [key, memory] of rememberedShards) {
+    if (key.startsWith(`${streamArn} `)) saved[key] = { origin: memory.origin, handled: Object.fromEntries(memory.handled) };
+  }
+  return saved;
+}
+
+/** Drops what this process remembers of a stream's positions, as a new process starts (for tests). */
+export function forgetPositions(streamArn: string): void {
+  for (const key of [...rememberedShards.keys()]) if (key.startsWith(`${streamArn} `)) rememberedShards.delete(key);
+}
+
+/** Seeds the in-memory positions from an earlier run; positions already in memory win. */
+function restorePositions(file: string, streamArn: string): void {
+  if (!existsSync(file)) return;
+  const saved = JSON.parse(readFileSync(file, "utf8")) as SavedPositions;
+  for (const [key, position] of Object.entries(saved)) {
+    if (!key.startsWith(`${streamArn} `) || rememberedShards.has(key)) continue;
+    rememberedShards.set(key, { origin: position.origin, handled: new Map(Object.entries(position.handled)) });
+  }
+}
+
+/** Writes the positions when they changed: on a timer while running, and once more on stop. */
+function positionsWriter(file: string | undefined, streamArn: string) {
+  let written = "";
+  const write = () => {
+    if (!file) return;
+    const text = JSON.stringify(snapshotPositions(streamArn));
+    if (text === written) return;
+    writeFileSync(file, text);
+    written = text;
+  };
+  const timer = file ? setInterval(write, 500) : undefined;
+  timer?.unref();
+  return {
+    close() {
+      clearInterval(timer);
+      write();
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // The poller
 
@@ -134,6 +183,8 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
   // Nothing consumes the stream: nothing to read.
   if (consumers.length === 0) return { stop: async () => undefined, drain: async () => undefined };
 
+  if (options.positionsFile) restorePositions(options.positionsFile, streamArn);
+  const positions = positionsWriter(options.positionsFile, streamArn);
   const region = process.env.AWS_REGION ?? "us-east-1";
   const stopping = new AbortController();
   const readers = new Map<string, ShardReader>();
@@ -316,6 +367,7 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
         await loop;
         // Let invocations in progress finish; lanes start no new ones once stopping.
         await Promise.all([...readers.values()].flatMap((reader) => reader.lanes.map((lane) => lane.settled())));
+        positions.close();
       })();
       return stopped;
     },

@@ -5,7 +5,9 @@
  * dead-letter behaviour. Every test makes its own table and queues.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
@@ -14,7 +16,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent, SQSEvent, SQS
 import type { FunctionSpec, QueueSpec } from "../../infra/wiring";
 import { lambdaContext, loadHandler } from "../../infra/local/invoke";
 import { ensureQueues, ensureTable, type QueueInfo, type TableInfo } from "../../infra/local/resources";
-import { startStreamPoller, type Poller, type StreamConsumer, type StreamStartPosition } from "../../infra/local/stream-poller";
+import { forgetPositions, startStreamPoller, type Poller, type StreamConsumer, type StreamStartPosition } from "../../infra/local/stream-poller";
 import { startQueuePoller } from "../../infra/local/queue-poller";
 import { startScheduler } from "../../infra/local/scheduler";
 import { deliveriesTo } from "../fixtures/deliveries";
@@ -86,8 +88,8 @@ async function streamConsumer(spec: FunctionSpec): Promise<StreamConsumer & { fa
   return { spec, handler: await loadHandler(spec), deadLetterQueueUrl: failures.url, failures };
 }
 
-function startStreams(table: TableInfo, consumers: StreamConsumer[], startAt?: StreamStartPosition): Poller {
-  const poller = startStreamPoller({ streams, sqs, streamArn: table.streamArn, consumers, pollIntervalMs: 20, startAt, log });
+function startStreams(table: TableInfo, consumers: StreamConsumer[], startAt?: StreamStartPosition, positionsFile?: string): Poller {
+  const poller = startStreamPoller({ streams, sqs, streamArn: table.streamArn, consumers, pollIntervalMs: 20, startAt, positionsFile, log });
   started.push(poller);
   return poller;
 }
@@ -234,6 +236,22 @@ describe("stream poller", () => {
     await put(table, storefrontItem("2"));
 
     await startStreams(table, [consumer]).drain();
+
+    expect(batchesOf(consumer.spec).map(keysIn)).toEqual([["STOREFRONT#1"], ["STOREFRONT#2"]]);
+  });
+
+  it("continues after the last handled record of an earlier process, from its positions file", async () => {
+    const table = await newTable();
+    const consumer = await streamConsumer(streamProcessor("resumed", {}));
+    const positionsFile = join(mkdtempSync(join(tmpdir(), "positions-")), "stream-positions.json");
+    await put(table, storefrontItem("1"));
+    const first = startStreams(table, [consumer], undefined, positionsFile);
+    await first.drain();
+    await first.stop();
+    forgetPositions(table.streamArn);
+    await put(table, storefrontItem("2"));
+
+    await startStreams(table, [consumer], undefined, positionsFile).drain();
 
     expect(batchesOf(consumer.spec).map(keysIn)).toEqual([["STOREFRONT#1"], ["STOREFRONT#2"]]);
   });
