@@ -5,6 +5,13 @@
  */
 import type { Operation } from "../shared/api/operation";
 import { storefrontOperations } from "../shared/schemas/storefront";
+import { productOperations } from "../shared/schemas/product";
+import { variantOperations } from "../shared/schemas/variant";
+import { categoryOperations } from "../shared/schemas/category";
+import { orderOperations } from "../shared/schemas/order";
+import { customerOperations } from "../shared/schemas/customer";
+import { paymentOperations } from "../shared/schemas/payment";
+import { shippingOperations } from "../shared/schemas/shipping";
 import { openApiOperation } from "../shared/api/openapi-operation";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
@@ -54,6 +61,9 @@ const http = (name: string, entry: string, operation: Operation, access: Access)
   access,
 });
 
+/** Stream records of orders (sk = ORDER): every import and status change. */
+const ORDER_RECORDS = { dynamodb: { Keys: { sk: { S: ["ORDER"] } } } };
+
 export const functions: FunctionSpec[] = [
   {
     name: "api-key-authorizer",
@@ -67,6 +77,77 @@ export const functions: FunctionSpec[] = [
   http("storefronts-get", "functions/http/storefronts/get.ts", storefrontOperations.get, { table: "read" }),
   http("storefronts-update", "functions/http/storefronts/update.ts", storefrontOperations.update, { table: "readWrite", credentials: "encrypt" }),
   http("storefronts-delete", "functions/http/storefronts/delete.ts", storefrontOperations.delete, { table: "readWrite" }),
+  http("products-list", "functions/http/products/list.ts", productOperations.list, { table: "read" }),
+  http("products-upsert", "functions/http/products/upsert.ts", productOperations.upsert, { table: "readWrite" }),
+  http("products-get", "functions/http/products/get.ts", productOperations.get, { table: "read" }),
+  http("products-update", "functions/http/products/update.ts", productOperations.update, { table: "readWrite" }),
+  http("products-delete", "functions/http/products/delete.ts", productOperations.delete, { table: "readWrite" }),
+  http("variants-list", "functions/http/products/variants/list.ts", variantOperations.list, { table: "read" }),
+  http("variants-create", "functions/http/products/variants/create.ts", variantOperations.create, { table: "readWrite" }),
+  http("variants-update", "functions/http/products/variants/update.ts", variantOperations.update, { table: "readWrite" }),
+  http("variants-delete", "functions/http/products/variants/delete.ts", variantOperations.delete, { table: "readWrite" }),
+  http("categories-list", "functions/http/categories/list.ts", categoryOperations.list, { table: "read" }),
+  http("categories-create", "functions/http/categories/create.ts", categoryOperations.create, { table: "readWrite" }),
+  http("categories-get", "functions/http/categories/get.ts", categoryOperations.get, { table: "read" }),
+  http("categories-update", "functions/http/categories/update.ts", categoryOperations.update, { table: "readWrite" }),
+  http("categories-delete", "functions/http/categories/delete.ts", categoryOperations.delete, { table: "readWrite" }),
+  {
+    name: "catalog-counters",
+    entry: "functions/streams/catalog-counters.ts",
+    // Every product change; the processor applies each exactly once.
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["PRODUCT"] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "category-paths",
+    entry: "functions/streams/category-paths.ts",
+    trigger: { type: "stream", filters: [{ eventName: ["INSERT", "MODIFY"], dynamodb: { Keys: { sk: { S: ["CATEGORY"] } } } }], batchSize: 25, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  http("orders-import", "functions/http/orders/import.ts", orderOperations.import, { table: "readWrite" }),
+  http("orders-list", "functions/http/orders/list.ts", orderOperations.list, { table: "read" }),
+  http("orders-get", "functions/http/orders/get.ts", orderOperations.get, { table: "read" }),
+  http("orders-confirm", "functions/http/orders/confirm.ts", orderOperations.confirm, { table: "readWrite" }),
+  http("orders-fulfill", "functions/http/orders/fulfill.ts", orderOperations.fulfill, { table: "readWrite" }),
+  http("orders-cancel", "functions/http/orders/cancel.ts", orderOperations.cancel, { table: "readWrite" }),
+  http("orders-refund", "functions/http/orders/refund.ts", orderOperations.refund, { table: "readWrite" }),
+  http("payments-record", "functions/http/payments/record.ts", paymentOperations.record, { table: "readWrite" }),
+  http("payments-list", "functions/http/payments/list.ts", paymentOperations.list, { table: "read" }),
+  http("shipping-methods-list", "functions/http/shipping/list.ts", shippingOperations.list, { table: "read" }),
+  http("shipping-methods-create", "functions/http/shipping/create.ts", shippingOperations.create, { table: "readWrite" }),
+  http("shipping-methods-get", "functions/http/shipping/get.ts", shippingOperations.get, { table: "read" }),
+  http("shipping-methods-update", "functions/http/shipping/update.ts", shippingOperations.update, { table: "readWrite" }),
+  http("shipping-methods-delete", "functions/http/shipping/delete.ts", shippingOperations.delete, { table: "readWrite" }),
+  http("shipping-rates", "functions/http/shipping/rates.ts", shippingOperations.rates, { table: "read" }),
+  http("customers-list", "functions/http/customers/list.ts", customerOperations.list, { table: "read" }),
+  http("customers-get", "functions/http/customers/get.ts", customerOperations.get, { table: "read" }),
+  http("customers-update", "functions/http/customers/update.ts", customerOperations.update, { table: "readWrite" }),
+  {
+    name: "order-counters",
+    entry: "functions/streams/order-counters.ts",
+    trigger: { type: "stream", filters: [ORDER_RECORDS], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "customer-stats",
+    entry: "functions/streams/customer-stats.ts",
+    trigger: { type: "stream", filters: [{ eventName: ["INSERT", "MODIFY"], ...ORDER_RECORDS }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "order-totals",
+    entry: "functions/streams/order-totals.ts",
+    // Every write of an order item (sk = ITEM#...).
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: [{ prefix: "ITEM#" }] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "inventory",
+    entry: "functions/streams/inventory.ts",
+    // Item changes only: fulfilment and restock modify existing items.
+    trigger: { type: "stream", filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [{ prefix: "ITEM#" }] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
 ];
 
 export const httpOperations = (): Operation[] =>

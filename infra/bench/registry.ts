@@ -4,8 +4,10 @@
  */
 import type { Suite } from "./suite";
 import { bundlesSuite } from "./suites/bundles";
+import { catalogSuite } from "./suites/catalog";
+import { ordersSuite } from "./suites/orders";
 
-export const suites: Suite[] = [bundlesSuite];
+export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite];
 
 /** The suites to run: the named ones in registry order, or all when none are named. */
 export function selectSuites(names: string[]): Suite[] {

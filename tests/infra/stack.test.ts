@@ -17,8 +17,13 @@ import { allowedActions, environmentOf, getAtt, logicalIdOf, propertiesOf, ref, 
 /** The feature flags the CLI passes from cdk.json, so tests synthesize what `cdk synth` does. */
 const cdkContext = (JSON.parse(readFileSync(new URL("../../cdk.json", import.meta.url), "utf8")) as { context: Record<string, unknown> }).context;
 
+/**
+ * Bundling is left out of these template tests (CDK's own switch): bundling
+ * every function through NodejsFunction takes minutes; tests/infra/bundles.test.ts
+ * bundles each entry with the same esbuild options instead.
+ */
 const build = (wiring?: Parameters<typeof buildApp>[0]) => {
-  const hub = buildApp(wiring, { context: cdkContext });
+  const hub = buildApp(wiring, { context: { ...cdkContext, "aws:cdk:bundling-stacks": [] } });
   return { ...hub, template: Template.fromStack(hub.stack) };
 };
 
