@@ -211,22 +211,25 @@ async function measureRawPuts(modules: Shared, raw: DynamoDBDocumentClient, tabl
 }
 
 /**
- * `count` distinct products POSTed by `CLIENTS` concurrent clients, until the
- * stream processors have caught up with them: their work is part of what each
- * product costs. Products per second.
+ * `count` distinct products POSTed by `CLIENTS` concurrent clients. Products
+ * per second twice: as acknowledged to the clients, and until the stream
+ * processors have caught up with them (their work is part of what each product
+ * costs; the target is judged on this stricter figure).
  */
-async function measureUpserts(api: Api, stack: LocalStack, storefrontId: number, count: number, offset: number): Promise<number> {
+async function measureUpserts(api: Api, stack: LocalStack, storefrontId: number, count: number, offset: number) {
   const started = performance.now();
   await inParallel(count, CLIENTS, async (index) => {
     const response = await api.post("/api/ecommerce/products", productBody(storefrontId, offset + index));
     if (response.status !== 201) throw new Error(`Upsert failed: ${JSON.stringify(response.body)}`);
   });
+  const acknowledged = performance.now() - started;
   await stack.drain(300_000);
-  return (count / (performance.now() - started)) * 1000;
+  return { ackedPerSecond: (count / acknowledged) * 1000, upsertsPerSecond: (count / (performance.now() - started)) * 1000 };
 }
 
 interface WriteRound {
   rawPerSecond: number;
+  ackedPerSecond: number;
   upsertsPerSecond: number;
   ratio: number;
 }
@@ -246,8 +249,8 @@ async function measureWrites(context: SuiteContext, stack: LocalStack, endpoint:
       context.log(`write round ${round + 1}/${WRITE_ROUNDS}: ${perRound} raw puts and ${perRound} upserts, ${CLIENTS} in flight`);
       const offset = round * perRound;
       const rawPerSecond = await measureRawPuts(modules, raw, stack.table.tableName, perRound, offset);
-      const upsertsPerSecond = await measureUpserts(api, stack, storefrontId, perRound, offset);
-      rounds.push({ rawPerSecond, upsertsPerSecond, ratio: upsertsPerSecond / rawPerSecond });
+      const { ackedPerSecond, upsertsPerSecond } = await measureUpserts(api, stack, storefrontId, perRound, offset);
+      rounds.push({ rawPerSecond, ackedPerSecond, upsertsPerSecond, ratio: upsertsPerSecond / rawPerSecond });
     }
   } finally {
     raw.destroy();
@@ -334,8 +337,22 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
         },
         {
           title: `Writes: ${UPSERTS / WRITE_ROUNDS} raw PutItem, then ${UPSERTS / WRITE_ROUNDS} upserts until the stream processors caught up, per round; ${CLIENTS} in flight`,
-          columns: [{ header: "Round" }, { header: "Raw PutItem/s", align: "right" }, { header: "Upserts/s", align: "right" }, { header: "Ratio", align: "right" }],
-          rows: writes.rounds.map((round, index) => [String(index + 1), round.rawPerSecond.toFixed(0), round.upsertsPerSecond.toFixed(0), ratio(round.ratio)]),
+          columns: [
+            { header: "Round" },
+            { header: "Raw PutItem/s", align: "right" },
+            { header: "Upserts/s acknowledged", align: "right" },
+            { header: "Ratio", align: "right" },
+            { header: "Upserts/s, streams caught up", align: "right" },
+            { header: "Ratio", align: "right" },
+          ],
+          rows: writes.rounds.map((round, index) => [
+            String(index + 1),
+            round.rawPerSecond.toFixed(0),
+            round.ackedPerSecond.toFixed(0),
+            ratio(round.ackedPerSecond / round.rawPerSecond),
+            round.upsertsPerSecond.toFixed(0),
+            ratio(round.ratio),
+          ]),
         },
         {
           title: "Ratios and targets",
