@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { categoryInput, productInput } from "../support/catalog-factories";
 
 let hub: TestStack;
@@ -13,7 +12,7 @@ afterAll(async () => {
 });
 
 async function newStorefront(): Promise<number> {
-  return (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  return (await hub.createStorefront()).storefront_id;
 }
 
 interface Category {

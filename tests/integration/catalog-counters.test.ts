@@ -12,7 +12,6 @@ import { functions, queues } from "../../infra/wiring";
 import { handler as catalogCounters } from "../../functions/streams/catalog-counters";
 import { capturedBatches } from "../support/catalog-stream-capture";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { categoryInput, productInput, variantInput } from "../support/catalog-factories";
 
 let hub: TestStack;
@@ -102,7 +101,7 @@ describe("catalog counters", () => {
   beforeAll(async () => {
     const rng = random(20_241_204);
     for (let index = 0; index < 2; index++) {
-      const storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id as number;
+      const storefrontId = (await hub.createStorefront()).storefront_id as number;
       storefronts.push(storefrontId);
       const ids: number[] = [];
       for (let category = 0; category < 2; category++) {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { categoryInput, productInput, variantInput } from "../support/catalog-factories";
 
 let hub: TestStack;
@@ -16,12 +15,6 @@ afterAll(async () => {
   doc?.destroy();
   await hub?.stop();
 });
-
-async function newStorefront(overrides: Record<string, unknown> = {}) {
-  const response = await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput(overrides) });
-  expect(response.status).toBe(201);
-  return response.body.storefront as { storefront_id: number; storefront_name: string };
-}
 
 async function upsert(body: Record<string, unknown>, key?: string) {
   return hub.call("POST", "/api/ecommerce/products", { json: body, key });
@@ -41,7 +34,7 @@ const fieldsOf = (response: { body: { error: { details: { field: string }[] } } 
 
 describe("upserting products", () => {
   it("creates a product with the contract's fields, money exact, and answers 201 created", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const response = await upsert(
       productInput(storefront.storefront_id, {
         external_product_id: "prod_abc123",
@@ -100,14 +93,14 @@ describe("upserting products", () => {
   });
 
   it("accepts numeric platform ids and amounts in the storefront's currency", async () => {
-    const storefront = await newStorefront({ default_currency: "JPY" });
+    const storefront = await hub.createStorefront({ default_currency: "JPY" });
     const response = await upsert(productInput(storefront.storefront_id, { external_product_id: 7001234567890, price: 1500 }));
     expect(response.status).toBe(201);
     expect(response.body.product).toMatchObject({ external_product_id: "7001234567890", currency: "JPY", price: "1500" });
   });
 
   it("updates the product with the same external id, keeping the fields left out", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const input = productInput(storefront.storefront_id, { tags: ["a"], is_published: true });
     const created = (await upsert(input)).body.product;
     const updated = await upsert({ storefront_id: storefront.storefront_id, external_product_id: input.external_product_id, product_name: "Renamed", price: "5" });
@@ -118,7 +111,7 @@ describe("upserting products", () => {
   });
 
   it("changes nothing when the same request is replayed, not even updated_at", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const input = productInput(storefront.storefront_id, { updated_at: "2024-12-04T10:30:00Z", custom_fields: { a: 1, b: 2 } });
     const created = (await upsert(input)).body.product;
     const before = await productItem(created.ecommerce_product_id);
@@ -134,7 +127,7 @@ describe("upserting products", () => {
   });
 
   it("does not let an older platform update overwrite newer data", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const input = productInput(storefront.storefront_id);
     const created = (await upsert({ ...input, product_name: "Version 2", updated_at: "2024-12-04T10:30:00+01:00" })).body.product;
     expect(created.platform_updated_at).toBe("2024-12-04T09:30:00.000Z");
@@ -155,7 +148,7 @@ describe("upserting products", () => {
   });
 
   it("creates one product when the same external id arrives concurrently", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const input = productInput(storefront.storefront_id);
     const responses = await Promise.all(Array.from({ length: 6 }, (_, index) => upsert({ ...input, inventory_quantity: 10 + index })));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
@@ -168,7 +161,7 @@ describe("upserting products", () => {
 
 describe("reading, changing and deleting a product", () => {
   it("reads details with variants, the storefront's name and sales totals (0 until orders exist)", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const product = (await upsert(productInput(storefront.storefront_id))).body.product;
     const id = product.ecommerce_product_id;
     const fresh = await hub.call("GET", `/api/ecommerce/products/${id}`);
@@ -184,8 +177,8 @@ describe("reading, changing and deleting a product", () => {
   });
 
   it("changes the updatable fields, clears optional ones with null, and refuses empty or unknown", async () => {
-    const storefront = await newStorefront();
-    const otherStorefront = await newStorefront();
+    const storefront = await hub.createStorefront();
+    const otherStorefront = await hub.createStorefront();
     const category = (await hub.call("POST", "/api/ecommerce/categories", { json: categoryInput(storefront.storefront_id) })).body.category;
     const foreignCategory = (await hub.call("POST", "/api/ecommerce/categories", { json: categoryInput(otherStorefront.storefront_id) })).body.category;
     const product = (await upsert(productInput(storefront.storefront_id, { short_description: "old", meta_title: "T" }))).body.product;
@@ -216,7 +209,7 @@ describe("reading, changing and deleting a product", () => {
   });
 
   it("refuses to delete a product with orders, and deletes one without, with its variants", async () => {
-    const storefront = await newStorefront();
+    const storefront = await hub.createStorefront();
     const sold = (await upsert(productInput(storefront.storefront_id))).body.product;
     await putItem({ pk: `PRODUCT#${sold.ecommerce_product_id}`, sk: "STATS", order_count: 1, total_quantity_sold: 2 });
     const refused = await hub.call("DELETE", `/api/ecommerce/products/${sold.ecommerce_product_id}`);
@@ -251,8 +244,8 @@ describe("listing products", () => {
   const created: { id: number; sync_status: string; is_published: boolean; category: number | null; name: string; sku: string; inventory: number }[] = [];
 
   beforeAll(async () => {
-    main = await newStorefront();
-    side = await newStorefront();
+    main = await hub.createStorefront();
+    side = await hub.createStorefront();
     laptops = (await hub.call("POST", "/api/ecommerce/categories", { json: categoryInput(main.storefront_id, { category_name: "Laptops" }) })).body.category.ecommerce_category_id;
     const statuses = ["synced", "synced", "pending", "error", "conflict"];
     for (let index = 0; index < 12; index++) {
@@ -396,8 +389,8 @@ describe("listing products", () => {
 
 describe("roles and storefront-limited keys", () => {
   it("lets viewers read but not write, and keeps limited keys to their storefronts", async () => {
-    const mine = await newStorefront();
-    const other = await newStorefront();
+    const mine = await hub.createStorefront();
+    const other = await hub.createStorefront();
     const product = (await upsert(productInput(other.storefront_id))).body.product;
     expect((await upsert(productInput(mine.storefront_id), hub.keys.viewer)).status).toBe(403);
     expect((await hub.call("GET", `/api/ecommerce/products/${product.ecommerce_product_id}`, { key: hub.keys.viewer })).status).toBe(200);
@@ -415,7 +408,7 @@ describe("roles and storefront-limited keys", () => {
 describe("bad input", () => {
   let storefront: { storefront_id: number };
   beforeAll(async () => {
-    storefront = await newStorefront();
+    storefront = await hub.createStorefront();
   });
 
   const cases: [string, Record<string, unknown>, string[]][] = [

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput, variantInput } from "../support/catalog-factories";
 
 let hub: TestStack;
@@ -12,7 +11,7 @@ let storefrontId: number;
 beforeAll(async () => {
   hub = await startTestStack();
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject("endpoints").dynamodb }));
-  storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  storefrontId = (await hub.createStorefront()).storefront_id;
 });
 afterAll(async () => {
   doc?.destroy();

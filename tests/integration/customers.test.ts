@@ -1,7 +1,6 @@
 /** Customers: the list with its filters and paging, details with recent orders, and the PUT that links an ERP customer. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { orderInput } from "../support/order-factories";
 
 let hub: TestStack;
@@ -11,7 +10,7 @@ const emails = ["ann@example.com", "Bob@Example.com", "cid@example.com", "dee@ex
 
 beforeAll(async () => {
   hub = await startTestStack();
-  storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  storefrontId = (await hub.createStorefront()).storefront_id;
   for (const email of emails) {
     const response = await hub.call("POST", "/api/ecommerce/orders", { json: orderInput(storefrontId, { customer_email: email }) });
     customerIds.push(response.body.order.ecommerce_customer_id);

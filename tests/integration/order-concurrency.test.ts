@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput } from "../support/catalog-factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
@@ -30,7 +29,7 @@ async function inParallel(count: number, concurrency: number, work: (index: numb
 
 describe("concurrent orders", () => {
   it(`leave stock, sales, customer statistics and counters exact after ${ORDERS} orders from ${CLIENTS} clients`, { timeout: 90_000 }, async () => {
-    const storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+    const storefrontId = (await hub.createStorefront()).storefront_id;
     const product = (await hub.call("POST", "/api/ecommerce/products", { json: productInput(storefrontId, { inventory_quantity: 500 }) })).body.product;
     const orderIds: number[] = [];
     await inParallel(ORDERS, CLIENTS, async (index) => {

@@ -9,7 +9,6 @@ import { functions, queues } from "../../infra/wiring";
 import { handler as inventory } from "../../functions/streams/inventory";
 import { capturedBatches } from "../support/catalog-stream-capture";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput } from "../support/catalog-factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
@@ -25,7 +24,7 @@ afterAll(async () => {
 
 describe("inventory processor", () => {
   it("takes each fulfilled unit and gives back each restocked one exactly once, however often records arrive", async () => {
-    const storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+    const storefrontId = (await hub.createStorefront()).storefront_id;
     const product = (await hub.call("POST", "/api/ecommerce/products", { json: productInput(storefrontId, { inventory_quantity: 100 }) })).body.product;
     const line = { external_product_id: product.external_product_id };
     const fulfilled: number[] = [];

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput, variantInput } from "../support/catalog-factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
@@ -14,7 +13,7 @@ let storefrontId: number;
 
 beforeAll(async () => {
   hub = await startTestStack();
-  storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  storefrontId = (await hub.createStorefront()).storefront_id;
 });
 afterAll(async () => {
   await hub?.stop();

@@ -14,7 +14,6 @@ import { handler as orderCounters } from "../../functions/streams/order-counters
 import { handler as customerStats } from "../../functions/streams/customer-stats";
 import { capturedBatches } from "../support/catalog-stream-capture";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput } from "../support/catalog-factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
@@ -89,7 +88,7 @@ describe("order processors", () => {
   }
 
   beforeAll(async () => {
-    storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+    storefrontId = (await hub.createStorefront()).storefront_id;
     for (let index = 0; index < 2; index++) {
       const product = (await hub.call("POST", "/api/ecommerce/products", { json: productInput(storefrontId) })).body.product;
       productIds.push(product.ecommerce_product_id);

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { productInput, variantInput } from "../support/catalog-factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
@@ -25,9 +24,7 @@ afterAll(async () => {
 });
 
 async function newStorefront(overrides: Record<string, unknown> = {}): Promise<number> {
-  const response = await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput(overrides) });
-  expect(response.status, response.text).toBe(201);
-  return response.body.storefront.storefront_id;
+  return (await hub.createStorefront(overrides)).storefront_id;
 }
 
 async function importOrder(body: Record<string, unknown>, expected = 201) {

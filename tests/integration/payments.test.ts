@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 import { lineItemInput, orderInput } from "../support/order-factories";
 
 let hub: TestStack;
@@ -10,7 +9,7 @@ let storefrontId: number;
 
 beforeAll(async () => {
   hub = await startTestStack();
-  storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  storefrontId = (await hub.createStorefront()).storefront_id;
 });
 afterAll(async () => {
   await hub?.stop();

@@ -1,14 +1,13 @@
 /** Shipping methods CRUD and rate quotes at each boundary (amounts, weight, country, free-shipping threshold). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { storefrontInput } from "../support/factories";
 
 let hub: TestStack;
 let storefrontId: number;
 
 beforeAll(async () => {
   hub = await startTestStack();
-  storefrontId = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+  storefrontId = (await hub.createStorefront()).storefront_id;
 });
 afterAll(async () => {
   await hub?.stop();
@@ -22,7 +21,7 @@ async function createMethod(fields: Record<string, unknown>, storefront = storef
 
 describe("shipping methods", () => {
   it("are created, read, listed, changed and deleted per storefront with exact amounts", async () => {
-    const other = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront.storefront_id;
+    const other = (await hub.createStorefront()).storefront_id;
     const created = await createMethod({ method_name: "Standard Shipping", method_code: "STD", carrier: "USPS", base_rate: 5.99, min_delivery_days: 5, max_delivery_days: 7 }, other);
     expect(created).toMatchObject({ base_rate: "5.99", rate_per_kg: "0.00", free_shipping_threshold: null, currency: "USD", is_active: true });
     expect((await hub.call("GET", `/api/ecommerce/shipping/methods/${created.shipping_method_id}`)).body.shipping_method).toEqual(created);

@@ -165,8 +165,8 @@ describe("API keys and roles", () => {
   });
 
   it("limits a key to its storefronts", async () => {
-    const mine = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
-    const other = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const mine = (await hub.createStorefront());
+    const other = (await hub.createStorefront());
     const scoped = await hub.issueKey("viewer", [mine.storefront_id]);
 
     const list = await hub.call("GET", "/api/ecommerce/storefronts?limit=200", { key: scoped.token });
@@ -189,7 +189,7 @@ describe("API keys and roles", () => {
 
 describe("reading storefronts", () => {
   it("reads one by id and by storefront_code, and answers 404 for neither", async () => {
-    const created = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const created = (await hub.createStorefront());
     const byId = await hub.call("GET", `/api/ecommerce/storefronts/${created.storefront_id}`);
     const byCode = await hub.call("GET", `/api/ecommerce/storefronts/${created.storefront_code.toLowerCase()}`);
     expect(byId.status).toBe(200);
@@ -201,7 +201,7 @@ describe("reading storefronts", () => {
   });
 
   it("lists in id order with statistics from the counters, page by page", async () => {
-    const a = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput({ default_currency: "EUR" }) })).body.storefront;
+    const a = (await hub.createStorefront({ default_currency: "EUR" }));
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject("endpoints").dynamodb }));
     await doc.send(new PutCommand({ TableName: hub.table.tableName, Item: { pk: `STOREFRONT#${a.storefront_id}`, sk: "STATS#ORDERS", order_count: 3, revenue_minor: { EUR: 249997, USD: 500 } } }));
     await doc.send(new PutCommand({ TableName: hub.table.tableName, Item: { pk: `STOREFRONT#${a.storefront_id}`, sk: "STATS#CATALOG", product_count: 7 } }));
@@ -238,7 +238,7 @@ describe("reading storefronts", () => {
 
 describe("updating and deleting", () => {
   it("changes fields, replaces and clears credentials, and keeps the rest", async () => {
-    const created = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput({ api_key: "first-key-AAAA", api_secret: "secret-BBBB" }) })).body.storefront;
+    const created = (await hub.createStorefront({ api_key: "first-key-AAAA", api_secret: "secret-BBBB" }));
     const updated = await hub.call("PUT", `/api/ecommerce/storefronts/${created.storefront_code}`, {
       json: { storefront_name: "Renamed", api_key: "second-key-CCCC", api_secret: null, sync_frequency_minutes: 5 },
     });
@@ -251,7 +251,7 @@ describe("updating and deleting", () => {
   });
 
   it("moves the storefront_code claim when the code changes", async () => {
-    const created = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const created = (await hub.createStorefront());
     const newCode = `${created.storefront_code}-NEW`;
     expect((await hub.call("PUT", `/api/ecommerce/storefronts/${created.storefront_id}`, { json: { storefront_code: newCode } })).status).toBe(200);
     expect((await hub.call("GET", `/api/ecommerce/storefronts/${newCode}`)).body.storefront.storefront_id).toBe(created.storefront_id);
@@ -260,17 +260,17 @@ describe("updating and deleting", () => {
   });
 
   it("answers 400 for an empty update and 404 for an unknown storefront", async () => {
-    const created = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const created = (await hub.createStorefront());
     expect((await hub.call("PUT", `/api/ecommerce/storefronts/${created.storefront_id}`, { json: {} })).status).toBe(400);
     expect((await hub.call("PUT", "/api/ecommerce/storefronts/NOPE-404", { json: { storefront_name: "x" } })).status).toBe(404);
   });
 
   it("deletes a storefront without products or orders, and refuses one with orders", async () => {
-    const empty = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const empty = (await hub.createStorefront());
     expect((await hub.call("DELETE", `/api/ecommerce/storefronts/${empty.storefront_id}`)).status).toBe(200);
     expect((await hub.call("GET", `/api/ecommerce/storefronts/${empty.storefront_id}`)).status).toBe(404);
 
-    const busy = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const busy = (await hub.createStorefront());
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject("endpoints").dynamodb }));
     await doc.send(new PutCommand({ TableName: hub.table.tableName, Item: { pk: `STOREFRONT#${busy.storefront_id}`, sk: "STATS#ORDERS", order_count: 1, revenue_minor: {} } }));
     const refused = await hub.call("DELETE", `/api/ecommerce/storefronts/${busy.storefront_id}`);
@@ -280,7 +280,7 @@ describe("updating and deleting", () => {
   });
 
   it("lets only admins change or delete", async () => {
-    const created = (await hub.call("POST", "/api/ecommerce/storefronts", { json: storefrontInput() })).body.storefront;
+    const created = (await hub.createStorefront());
     expect((await hub.call("PUT", `/api/ecommerce/storefronts/${created.storefront_id}`, { key: hub.keys.operator, json: { storefront_name: "x" } })).status).toBe(403);
     expect((await hub.call("DELETE", `/api/ecommerce/storefronts/${created.storefront_id}`, { key: hub.keys.viewer })).status).toBe(403);
   });

@@ -8,12 +8,15 @@ import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../infra/local/stack";
+import { storefrontInput } from "./factories";
 
 export interface TestStack extends LocalStack {
   keys: { admin: string; operator: string; viewer: string };
   /** Issues another key, e.g. one limited to some storefronts. */
   issueKey(role: "admin" | "operator" | "viewer", storefrontIds?: number[] | null): Promise<{ token: string; keyId: string }>;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
+  /** Creates a storefront through the API (admin key) and returns it; fails the test unless the API answers 201. */
+  createStorefront(overrides?: Record<string, unknown>): Promise<any>;
 }
 
 export interface CallOptions {
@@ -76,5 +79,10 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
     }
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
-  return { ...stack, keys, issueKey, call };
+  const createStorefront = async (overrides: Record<string, unknown> = {}) => {
+    const response = await call("POST", "/api/ecommerce/storefronts", { json: storefrontInput(overrides) });
+    if (response.status !== 201) throw new Error(`Creating a storefront answered ${response.status}: ${response.text}`);
+    return response.body.storefront;
+  };
+  return { ...stack, keys, issueKey, call, createStorefront };
 }
