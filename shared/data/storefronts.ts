@@ -1,12 +1,12 @@
 import {
-  BatchGetCommand,
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { documentClient, tableName } from "./client";
 import { queryCollectionPage } from "./collections";
+import { batchGetItems, keyString } from "./batch";
+import { conditionFailedAt } from "./transactions";
 import type { CredentialField } from "../schemas/storefront";
 
 /**
@@ -79,10 +79,6 @@ function toStorefront(item: Record<string, unknown>): StorefrontItem {
   return copy as unknown as StorefrontItem;
 }
 
-function isConditionFailure(error: unknown, index: number): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === "ConditionalCheckFailed";
-}
-
 /** Creates a storefront and claims its code in one transaction. */
 export async function insertStorefront(storefront: StorefrontItem): Promise<void> {
   try {
@@ -107,7 +103,7 @@ export async function insertStorefront(storefront: StorefrontItem): Promise<void
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error, 0)) throw new DuplicateStorefrontCodeError(storefront.storefront_code);
+    if (conditionFailedAt(error, 0)) throw new DuplicateStorefrontCodeError(storefront.storefront_code);
     throw error;
   }
 }
@@ -144,8 +140,8 @@ export async function replaceStorefront(previous: StorefrontItem, next: Storefro
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
     return true;
   } catch (error) {
-    if (codeChanged && isConditionFailure(error, 0)) throw new DuplicateStorefrontCodeError(next.storefront_code);
-    if (isConditionFailure(error, items.length - 1)) return false;
+    if (codeChanged && conditionFailedAt(error, 0)) throw new DuplicateStorefrontCodeError(next.storefront_code);
+    if (conditionFailedAt(error, items.length - 1)) return false;
     throw error;
   }
 }
@@ -180,25 +176,19 @@ export async function listStorefronts(limit: number, startKey?: Record<string, u
 
 /** Statistics for many storefronts in one round of BatchGetItem (two small items each). */
 export async function getStorefrontStats(ids: number[]): Promise<Map<number, StorefrontStats>> {
-  const stats = new Map<number, StorefrontStats>(ids.map((id) => [id, { product_count: 0, order_count: 0, revenue_minor: {} }]));
-  const keys = ids.flatMap((id) => [STATS_KEYS.catalog(id), STATS_KEYS.orders(id)]);
-  for (let start = 0; start < keys.length; start += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tableName()]: { Keys: keys.slice(start, start + 100) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await documentClient.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[tableName()] ?? []) {
-        const entry = stats.get(Number(String(item.pk).split("#")[1]));
-        if (!entry) continue;
-        if (item.sk === "STATS#CATALOG") entry.product_count = Number(item.product_count ?? 0);
-        if (item.sk === "STATS#ORDERS") {
-          entry.order_count = Number(item.order_count ?? 0);
-          entry.revenue_minor = (item.revenue_minor as Record<string, number> | undefined) ?? {};
-        }
-      }
-      request = out.UnprocessedKeys as typeof request;
-    }
-  }
-  return stats;
+  const found = await batchGetItems(ids.flatMap((id) => [STATS_KEYS.catalog(id), STATS_KEYS.orders(id)]));
+  return new Map(
+    ids.map((id) => {
+      const catalog = found.get(keyString(STATS_KEYS.catalog(id)));
+      const orders = found.get(keyString(STATS_KEYS.orders(id)));
+      return [
+        id,
+        {
+          product_count: Number(catalog?.product_count ?? 0),
+          order_count: Number(orders?.order_count ?? 0),
+          revenue_minor: (orders?.revenue_minor as Record<string, number> | undefined) ?? {},
+        },
+      ];
+    }),
+  );
 }
