@@ -30,7 +30,8 @@ export const orderLookupKey = (storefrontId: number, externalId: string): TableK
 const variantClaimKey = (productId: number, externalVariantId: string): TableKey => ({ pk: `PRODUCT#${productId}`, sk: `EXTVARIANT#${externalVariantId}` });
 export const ordersCollection = (storefrontId: number) => `STOREFRONT#${storefrontId}#ORDERS`;
 const padId = (id: number) => String(id).padStart(10, "0");
-const collectionSortOf = (order: Pick<OrderRecord, "order_date" | "ecommerce_order_id">) => `${order.order_date}#${padId(order.ecommerce_order_id)}`;
+/** Where an order sorts in its storefront's list: by date, then id. */
+export const collectionSortOf = (order: Pick<OrderRecord, "order_date" | "ecommerce_order_id">) => `${order.order_date}#${padId(order.ecommerce_order_id)}`;
 
 type Item = Record<string, unknown>;
 type Actions = NonNullable<TransactWriteCommandInput["TransactItems"]>;

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from "../http/errors";
+import { BadRequestError, ConflictError, NotFoundError } from "../http/errors";
 import { nextId } from "../data/sequence";
 import { decodeCursor, encodeCursor } from "../data/cursor";
 import {
@@ -12,7 +12,8 @@ import {
   writeCustomer,
 } from "../data/customers";
 import type { ListCustomersQuery, UpdateCustomerInput } from "../schemas/customer";
-import { requireKnownStorefront, requireStorefrontAccess } from "./catalog-access";
+import { requireStorefrontAccess } from "./catalog-access";
+import { storefrontsInScope } from "./storefront-scope";
 import { customerView, newCustomerRecord, updatedCustomer, type CustomerRecord } from "./customer-records";
 import { formatMinorUnits } from "./money";
 import type { Principal } from "./roles";
@@ -61,24 +62,34 @@ export async function resolveOrderCustomer(customer: OrderCustomer): Promise<num
   throw new ConflictError("concurrent_update", `The customer ${customer.email} kept changing while this order was imported; retry`);
 }
 
+/**
+ * Customers of the storefront named, else of every storefront the key may
+ * read, one storefront after the other in id order. The cursor names the
+ * storefront and where in it the next page starts.
+ */
 export async function listCustomers(query: ListCustomersQuery, principal: Principal) {
-  await requireKnownStorefront(principal, query.storefront_id, "query.storefront_id");
+  const scope = await storefrontsInScope(query.storefront_id, principal);
   if (query.email !== undefined) {
-    // An email names at most one customer of a storefront: its lookup item answers directly.
-    const id = await getCustomerIdByEmail(query.storefront_id, query.email);
-    const customer = id === undefined ? undefined : await getCustomer(id);
-    const matches = customer && (query.customer_status === undefined || customer.customer_status === query.customer_status) ? [customerView(customer)] : [];
-    return { customers: matches, next_cursor: null };
+    // An email names at most one customer per storefront: its lookup items answer directly.
+    const ids = await Promise.all(scope.map((storefront) => getCustomerIdByEmail(storefront.storefront_id, query.email!)));
+    const customers = await Promise.all(ids.flatMap((id) => (id === undefined ? [] : [getCustomer(id)])));
+    const matches = customers.filter((customer): customer is CustomerRecord => customer !== undefined && (query.customer_status === undefined || customer.customer_status === query.customer_status));
+    return { customers: matches.map(customerView), next_cursor: null };
   }
+  const cursor = decodeCursor(query.cursor) as { s?: unknown; k?: Record<string, unknown> } | undefined;
+  let index = cursor === undefined ? 0 : scope.findIndex((storefront) => storefront.storefront_id === cursor.s);
+  if (index < 0) throw new BadRequestError("invalid_cursor", "The cursor is not one this API returned for these parameters", [{ field: "query.cursor", message: "is not a valid cursor" }]);
+  let startKey = cursor?.k;
   const customers: CustomerRecord[] = [];
-  let startKey = decodeCursor(query.cursor);
-  // A status filter may leave pages short of matches: read on until the page is full or the storefront ends.
-  do {
-    const page = await listStorefrontCustomers(query.storefront_id, query.limit - customers.length, startKey);
+  // A status filter may leave pages short of matches: read on until the page is full or the scope ends.
+  while (index < scope.length && customers.length < query.limit) {
+    const page = await listStorefrontCustomers(scope[index]!.storefront_id, query.limit - customers.length, startKey);
     customers.push(...page.customers.filter((customer) => query.customer_status === undefined || customer.customer_status === query.customer_status));
     startKey = page.lastKey;
-  } while (startKey && customers.length < query.limit);
-  return { customers: customers.map(customerView), next_cursor: encodeCursor(startKey) };
+    if (!startKey) index += 1;
+  }
+  const next = index < scope.length ? encodeCursor({ s: scope[index]!.storefront_id, ...(startKey ? { k: startKey } : {}) }) : null;
+  return { customers: customers.map(customerView), next_cursor: next };
 }
 
 async function readAccessibleCustomer(id: number, principal: Principal, consistentRead = false): Promise<CustomerRecord> {

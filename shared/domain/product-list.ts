@@ -7,14 +7,13 @@
  * BatchGetItem for the counters and one for the products' order counts.
  */
 import { BadRequestError } from "../http/errors";
-import { batchGetItems } from "../data/batch";
 import { decodeCursor, encodeCursor } from "../data/cursor";
 import { getCatalogCounters } from "../data/catalog-stats";
 import { getCategoryWithCount } from "../data/categories";
 import { getProductSalesStats, hasFilter, queryStorefrontProducts, type ProductFilter } from "../data/products";
-import { getStorefront, listStorefronts, storefrontKey, type StorefrontItem } from "../data/storefronts";
+import type { StorefrontItem } from "../data/storefronts";
 import type { ListProductsQuery } from "../schemas/product";
-import { requireStorefrontAccess, unknownStorefront } from "./catalog-access";
+import { storefrontsInScope } from "./storefront-scope";
 import { emptyCatalogCounters, syncStatusCounter, type CatalogCounters } from "./catalog-stats";
 import { productView, type ProductRecord } from "./product-records";
 import type { Principal } from "./roles";
@@ -36,27 +35,6 @@ interface Position {
 interface CursorValue {
   s: number;
   p?: number;
-}
-
-async function storefrontsInScope(storefrontId: number | undefined, principal: Principal): Promise<StorefrontItem[]> {
-  if (storefrontId !== undefined) {
-    requireStorefrontAccess(principal, storefrontId);
-    const storefront = await getStorefront(storefrontId);
-    if (!storefront) throw unknownStorefront("query.storefront_id", storefrontId);
-    return [storefront];
-  }
-  if (principal.storefrontIds !== null) {
-    const items = await batchGetItems(principal.storefrontIds.map(storefrontKey));
-    return [...items.values()].map((item) => item as unknown as StorefrontItem).sort((a, b) => a.storefront_id - b.storefront_id);
-  }
-  const all: StorefrontItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listStorefronts(200, startKey);
-    all.push(...page.storefronts);
-    startKey = page.lastKey;
-  } while (startKey);
-  return all;
 }
 
 const invalidCursor = () =>

@@ -8,7 +8,7 @@ export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 const status = v.picklist(CUSTOMER_STATUSES, `must be one of ${CUSTOMER_STATUSES.join(", ")}`);
 
 export const listCustomersQuery = v.object({
-  storefront_id: idParam,
+  storefront_id: v.optional(idParam),
   email: v.optional(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(3, "must be an email address"))),
   customer_status: v.optional(status),
   limit: v.optional(intParam(1, 200), "50"),
@@ -62,7 +62,7 @@ const itemPath = "/api/ecommerce/customers/{id}";
 export const customerOperations = {
   list: defineOperation({
     method: "GET", path: "/api/ecommerce/customers", tags, role: "viewer",
-    summary: "List a storefront's customers (by email, by status), paged with next_cursor",
+    summary: "List customers of one storefront or of every storefront the key may read (by email, by status), paged with next_cursor",
     query: listCustomersQuery,
     responses: { 200: { description: "Customers", schema: v.object({ customers: v.array(customerView), next_cursor: nullableText }) } },
   }),

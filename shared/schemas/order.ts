@@ -103,7 +103,7 @@ const dateBound = v.pipe(
 
 export const listOrdersQuery = v.pipe(
   v.object({
-    storefront_id: idParam,
+    storefront_id: v.optional(idParam),
     order_status: v.optional(oneOf(ORDER_STATUSES)),
     payment_status: v.optional(oneOf(PAYMENT_STATUSES)),
     fulfillment_status: v.optional(oneOf(FULFILLMENT_STATUSES)),
@@ -229,7 +229,8 @@ const orderSummaryView = v.object({
 
 export const orderStatisticsView = v.object({
   total_orders: v.number(),
-  total_revenue: v.pipe(v.string(), v.description("Revenue in the storefront's default currency (see revenue_by_currency for the others)")),
+  currency: v.pipe(v.string(), v.description("The currency of total_revenue and average_order_value: the storefronts' default currency (when they differ, the one with most sales)")),
+  total_revenue: v.pipe(v.string(), v.description("Revenue in `currency` (see revenue_by_currency for the others)")),
   revenue_by_currency: v.record(v.string(), v.string()),
   average_order_value: v.string(),
   pending_orders: v.number(),
@@ -248,7 +249,7 @@ const orderListResponse = v.object({
     totalPages: v.nullable(v.number()),
   }),
   next_cursor: v.nullable(v.string()),
-  statistics: v.pipe(orderStatisticsView, v.description("Counters of the whole storefront; the other filters do not apply")),
+  statistics: v.pipe(orderStatisticsView, v.description("Counters of the storefronts listed (all those the key may read when storefront_id is absent); the other filters do not apply")),
 });
 
 const orderDetailsResponse = v.object({
@@ -300,7 +301,7 @@ export const orderOperations = {
   }),
   list: defineOperation({
     method: "GET", path: "/api/ecommerce/orders", tags, role: "viewer",
-    summary: `List a storefront's orders, newest first, with filters and statistics; page with next_cursor (page=N is limited to page × limit <= ${MAX_PAGE_DEPTH})`,
+    summary: `List orders newest first (one storefront's, or every storefront's the key may read), with filters and statistics; page with next_cursor (page=N is limited to page × limit <= ${MAX_PAGE_DEPTH})`,
     query: listOrdersQuery,
     responses: { 200: { description: "Orders", schema: orderListResponse } },
   }),

@@ -301,6 +301,7 @@ describe("listing orders", () => {
     // USD sales: 10.00 + 20.50 + 30.25 + 60.00 = 120.75 over 4 orders -> 30.1875 -> 30.19
     expect(response.body.statistics).toEqual({
       total_orders: 7,
+      currency: "USD",
       total_revenue: "120.75",
       revenue_by_currency: { USD: "120.75", EUR: "1000.00" },
       average_order_value: "30.19",
@@ -343,6 +344,35 @@ describe("listing orders", () => {
     expect(both.body.error.details[0].field).toBe("query.page");
     const limited = await hub.issueKey("viewer", [storefrontId + 1000]);
     expect((await hub.call("GET", `/api/ecommerce/orders?storefront_id=${storefrontId}`, { key: limited.token })).status).toBe(403);
+  });
+
+  it("without storefront_id, merges every storefront the key may read, newest first, with their counters summed", async () => {
+    const other = await newStorefront({ default_currency: "EUR" });
+    const dates = ["2024-12-01T06:00:00Z", "2024-12-02T08:00:00Z", "2024-12-04T00:00:00Z"];
+    for (const [index, date] of dates.entries()) {
+      await importOrder(orderInput(other, { external_order_id: `other-${index}`, order_date: date, currency: "EUR", shipping_amount: 0, tax_amount: 0, total_amount: 5, line_items: [lineItemInput({ unit_price: 5, total_amount: 5 })] }));
+    }
+    await hub.drain();
+    const both = await hub.issueKey("viewer", [storefrontId, other]);
+    // other-1 and list-3 share their date: the later import (higher id) comes first.
+    const expected = ["other-2", "list-6", "list-5", "list-4", "other-1", "list-3", "list-2", "other-0", "list-1", "list-0"];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<TestStack["call"]>> = await hub.call("GET", `/api/ecommerce/orders?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { key: both.token });
+      expect(page.status, page.text).toBe(200);
+      seen.push(...ids(page));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    const second = await hub.call("GET", "/api/ecommerce/orders?page=2&limit=4", { key: both.token });
+    expect(ids(second)).toEqual(expected.slice(4, 8));
+    expect(second.body.statistics).toMatchObject({ total_orders: 10, revenue_by_currency: { USD: "120.75", EUR: "1015.00" } });
+    // Sales: 4 in USD, 4 in EUR (the two storefronts' defaults differ): a tie goes to the first currency code in alphabetical order.
+    expect(second.body.statistics.currency).toBe("EUR");
+    expect(second.body.pagination).toEqual({ page: 2, limit: 4, total: 10, totalPages: 3 });
+    const paid = await hub.call("GET", "/api/ecommerce/orders?payment_status=paid&from_date=2024-12-02", { key: both.token });
+    expect(ids(paid)).toEqual(["other-2", "list-6", "list-5", "list-4", "other-1"]);
   });
 
   it("adds the storefront's order count and revenue to the storefront list", async () => {
