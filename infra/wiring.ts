@@ -104,6 +104,13 @@ export const functions: FunctionSpec[] = [
     trigger: { type: "stream", filters: [{ eventName: ["INSERT", "MODIFY"], dynamodb: { Keys: { sk: { S: ["CATEGORY"] } } } }], batchSize: 25, maxRetries: 10 },
     access: { table: "readWrite" },
   },
+  {
+    name: "sku-index",
+    entry: "functions/streams/sku-index.ts",
+    // Products and variants (sk = PRODUCT or VARIANT#...); the processor skips those whose SKU did not change.
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["PRODUCT", { prefix: "VARIANT#" }] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
   http("orders-import", "functions/http/orders/import.ts", orderOperations.import, { table: "readWrite" }),
   http("orders-list", "functions/http/orders/list.ts", orderOperations.list, { table: "read" }),
   http("orders-get", "functions/http/orders/get.ts", orderOperations.get, { table: "read" }),

@@ -4,8 +4,10 @@ import { documentClient, tableName } from "./client";
 import { batchGetItems, keyString, type TableKey } from "./batch";
 import { conditionFailedAt } from "./transactions";
 import { INDEXES } from "./table-definition";
-import { productLookupKey } from "./products";
-import type { OrderItemRecord, OrderRecord } from "../domain/order-records";
+import { productKey, productLookupKey } from "./products";
+import { querySkuEntries, type SkuEntry } from "./sku-index";
+import { variantKey } from "./variants";
+import type { ItemLink, OrderItemRecord, OrderRecord } from "../domain/order-records";
 import type { PaymentRecord } from "../domain/payment-records";
 import type { FulfillmentStatus, ImportStatus, OrderStatus, PaymentStatus } from "../schemas/order";
 
@@ -93,6 +95,28 @@ export async function findVariantIds(pairs: { productId: number; externalVariant
     pairs.flatMap(({ productId, externalVariantId }) => {
       const claim = found.get(keyString(variantClaimKey(productId, externalVariantId)));
       return claim ? [[`${productId}#${externalVariantId}`, Number(claim.variant_id)] as const] : [];
+    }),
+  );
+}
+
+/**
+ * The catalog item each SKU names in a storefront, from the SKU index: its
+ * first variant whose SKU it still is, else its first such product.
+ */
+export async function findBySku(storefrontId: number, skus: string[]): Promise<Map<string, ItemLink>> {
+  const candidates = await Promise.all(skus.map(async (sku) => ({ sku, entries: await querySkuEntries(storefrontId, sku) })));
+  const keyOf = (entry: SkuEntry) => (entry.variant_id === null ? productKey(entry.ecommerce_product_id) : variantKey(entry.ecommerce_product_id, entry.variant_id));
+  const products = candidates.flatMap(({ entries }) => entries.map((entry) => productKey(entry.ecommerce_product_id)));
+  const found = await batchGetItems([...candidates.flatMap(({ entries }) => entries.map(keyOf)), ...products]);
+  const stillNamed = (sku: string, entry: SkuEntry) => {
+    const product = found.get(keyString(productKey(entry.ecommerce_product_id)));
+    const item = found.get(keyString(keyOf(entry)));
+    return product?.storefront_id === storefrontId && item?.[entry.variant_id === null ? "external_sku" : "sku"] === sku;
+  };
+  return new Map(
+    candidates.flatMap(({ sku, entries }) => {
+      const entry = entries.find((each) => stillNamed(sku, each));
+      return entry ? [[sku, { ecommerce_product_id: entry.ecommerce_product_id, variant_id: entry.variant_id }] as const] : [];
     }),
   );
 }

@@ -4,6 +4,7 @@ import { nextId } from "../data/sequence";
 import { getStorefront, storefrontKey } from "../data/storefronts";
 import { getCustomer } from "../data/customers";
 import {
+  findBySku,
   findProductIds,
   findVariantIds,
   getOrderWithDetails,
@@ -48,8 +49,20 @@ export interface ImportOutcome {
 
 const details = (order: OrderRecord, items: OrderItemRecord[]) => ({ ...orderView(order), items: items.map((item) => orderItemView(item, order.currency)) });
 
-/** Links line items to the storefront's catalog: products by external product id, then their variants by external variant id. */
+/**
+ * Links line items to the storefront's catalog: products by external product
+ * id, then their variants by external variant id; a line no external id
+ * links, by its SKU (a variant's first, else a product's).
+ */
 async function linkItems(storefrontId: number, items: ImportedItem[]): Promise<ItemLink[]> {
+  const links = await linkByExternalIds(storefrontId, items);
+  const skus = [...new Set(items.flatMap((item, index) => (links[index]!.ecommerce_product_id === null && item.sku ? [item.sku] : [])))];
+  if (skus.length === 0) return links;
+  const bySku = await findBySku(storefrontId, skus);
+  return links.map((link, index) => (link.ecommerce_product_id === null && items[index]!.sku ? (bySku.get(items[index]!.sku!) ?? link) : link));
+}
+
+async function linkByExternalIds(storefrontId: number, items: ImportedItem[]): Promise<ItemLink[]> {
   const externalProductIds = [...new Set(items.flatMap((item) => (item.external_product_id ? [item.external_product_id] : [])))];
   const products = externalProductIds.length > 0 ? await findProductIds(storefrontId, externalProductIds) : new Map<string, number>();
   const productOf = (item: ImportedItem) => (item.external_product_id ? products.get(item.external_product_id) : undefined);

@@ -221,6 +221,37 @@ describe("linking", () => {
     ]);
   });
 
+  it("links a line with no known external id by its SKU: a variant's first, else a product's, as the catalog has it now", async () => {
+    const shared = `SKU-SHARED-${Date.now()}`;
+    const plain = (await hub.call("POST", "/api/ecommerce/products", { json: productInput(storefrontId, { external_sku: shared }) })).body.product;
+    const sized = (await hub.call("POST", "/api/ecommerce/products", { json: productInput(storefrontId) })).body.product;
+    const variant = (await hub.call("POST", `/api/ecommerce/products/${sized.ecommerce_product_id}/variants`, { json: variantInput({ sku: `${shared}-L` }) })).body.variant;
+    const elsewhere = await newStorefront();
+    await hub.call("POST", "/api/ecommerce/products", { json: productInput(elsewhere, { external_sku: "ONLY-ELSEWHERE" }) });
+    await hub.drain();
+    const links = async () => {
+      const body = await importOrder(
+        orderInput(storefrontId, {
+          line_items: [
+            lineItemInput({ sku: shared }),
+            lineItemInput({ sku: `${shared}-L`, external_product_id: "unknown-to-the-catalog" }),
+            lineItemInput({ sku: "ONLY-ELSEWHERE" }),
+          ],
+        }),
+      );
+      return body.order.items.map((item: Record<string, unknown>) => [item.ecommerce_product_id, item.variant_id]);
+    };
+    expect(await links()).toEqual([
+      [plain.ecommerce_product_id, null],
+      [sized.ecommerce_product_id, variant.variant_id],
+      [null, null],
+    ]);
+    // The product's SKU changes: the old one links nothing any more.
+    expect((await hub.call("PUT", `/api/ecommerce/products/${plain.ecommerce_product_id}`, { json: { external_sku: `${shared}-NEW` } })).status).toBe(200);
+    await hub.drain();
+    expect((await links())[0]).toEqual([null, null]);
+  });
+
   it("finds the customer by external customer id, else by email in any case, and creates one per storefront", async () => {
     const email = `Mixed.Case-${Date.now()}@Example.com`;
     const first = await importOrder(orderInput(storefrontId, { customer_email: email }));
