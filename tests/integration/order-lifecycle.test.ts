@@ -163,4 +163,41 @@ describe("fulfilment and stock", () => {
     expect((await hub.call("GET", `/api/ecommerce/orders/${backorder.ecommerce_order_id}`)).body.order.oversold).toBeUndefined();
     expect((await hub.call("GET", `/api/ecommerce/orders/${free.ecommerce_order_id}`)).body.order.oversold).toBeUndefined();
   });
+
+  it("lets a variant go below zero when its product allows backorders", async () => {
+    const product = await newProduct({ allow_backorder: true });
+    const variant = (await hub.call("POST", `/api/ecommerce/products/${product.ecommerce_product_id}/variants`, { json: variantInput({ inventory_quantity: 2 }) })).body.variant;
+    const order = await newOrder([{ external_product_id: product.external_product_id, external_variant_id: variant.external_variant_id, quantity: 5 }]);
+    await act(order.ecommerce_order_id, "fulfill", {});
+    await hub.drain();
+    const variants = (await hub.call("GET", `/api/ecommerce/products/${product.ecommerce_product_id}/variants`)).body.variants;
+    expect(variants[0].inventory_quantity).toBe(-3);
+    expect(await stockOf(product.ecommerce_product_id)).toBe(-3);
+    expect((await hub.call("GET", `/api/ecommerce/orders/${order.ecommerce_order_id}`)).body.order.oversold).toBeUndefined();
+  });
+
+  it("restocking an oversold item gives back only the units it took", async () => {
+    const scarce = await newProduct({ inventory_quantity: 2, allow_backorder: false });
+    const order = await newOrder([{ external_product_id: scarce.external_product_id, quantity: 5 }]);
+    await act(order.ecommerce_order_id, "fulfill", {});
+    await hub.drain();
+    expect((await act(order.ecommerce_order_id, "refund", { restock: true })).status).toBe(200);
+    await hub.drain();
+    expect(await stockOf(scarce.ecommerce_product_id)).toBe(2);
+  });
+
+  it("a line naming a product with variants but no variant takes no stock, and its restock gives none back", async () => {
+    const product = await newProduct();
+    await hub.call("POST", `/api/ecommerce/products/${product.ecommerce_product_id}/variants`, { json: variantInput({ inventory_quantity: 6 }) });
+    await hub.call("POST", `/api/ecommerce/products/${product.ecommerce_product_id}/variants`, { json: variantInput({ inventory_quantity: 4 }) });
+    const order = await newOrder([{ external_product_id: product.external_product_id, quantity: 3 }]);
+    await act(order.ecommerce_order_id, "fulfill", {});
+    await hub.drain();
+    expect(await stockOf(product.ecommerce_product_id)).toBe(10);
+    await act(order.ecommerce_order_id, "refund", { restock: true });
+    await hub.drain();
+    expect(await stockOf(product.ecommerce_product_id)).toBe(10);
+    const variants = (await hub.call("GET", `/api/ecommerce/products/${product.ecommerce_product_id}/variants`)).body.variants;
+    expect(variants.map((each: { inventory_quantity: number }) => each.inventory_quantity)).toEqual([6, 4]);
+  });
 });
