@@ -3,12 +3,10 @@
  * named, else every storefront the key may read), with the statistics read
  * from the STATS#ORDERS counters the order-counters processor keeps. Its cost
  * depends on the page, not on the number of orders: one Query per storefront
- * in scope (more when status filters leave most orders out, bounded), one
- * BatchGetItem for the counters.
+ * in scope (more when status filters leave most orders out, bounded; see
+ * newest-first-merge.ts), one BatchGetItem for the counters.
  */
 import { batchGetItems, keyString } from "../data/batch";
-import { decodeCursor, encodeCursor } from "../data/cursor";
-import { BadRequestError } from "../http/errors";
 import { collectionSortOf, continuationKeyOf, hasOrderFilter, queryStorefrontOrders, type DateRange, type OrderFilter } from "../data/orders";
 import { STATS_KEYS, type StorefrontItem } from "../data/storefronts";
 import type { ListOrdersQuery } from "../schemas/order";
@@ -18,13 +16,10 @@ import { statusCounter } from "./order-counters";
 import { customerNameOf, type OrderRecord } from "./order-records";
 import type { Principal } from "./roles";
 import { storefrontsInScope } from "./storefront-scope";
+import { newestFirstPage, type MergeSource } from "./newest-first-merge";
 
-/** Most orders one request examines when filters leave most out; past it the page comes back short, with a next_cursor. */
-export const MAX_EXAMINED_PER_REQUEST = 20_000;
-const FILTERED_QUERY_SIZE = 500;
 
 type Counters = Record<string, unknown>;
-type Key = Record<string, unknown>;
 
 const count = (counters: Counters, attribute: string) => Number(counters[attribute] ?? 0);
 const inMap = (counters: Counters, map: string) => (counters[map] as Record<string, number> | undefined) ?? {};
@@ -94,82 +89,6 @@ export function dateRangeOf(query: Pick<ListOrdersQuery, "from_date" | "to_date"
   };
 }
 
-/**
- * One storefront's side of the merge: matches read but not yet placed on
- * the page, where its reading stopped, and where a next page resumes.
- */
-interface Lane {
-  storefrontId: number;
-  buffer: OrderRecord[];
-  /** Where the next Query starts; undefined once the storefront's orders are all read. */
-  readFrom: Key | undefined;
-  ended: boolean;
-  /** Nothing unplaced lies before this key (undefined: the start). */
-  resumeAt: Key | undefined;
-}
-
-/**
- * The cursor: for each storefront of the scope, where it resumes (null:
- * nothing left). A storefront the cursor does not name (created since the
- * first page) has nothing on the following pages.
- */
-const START = "start";
-type CursorValue = Record<string, Key | null | typeof START>;
-
-const invalidCursor = () =>
-  new BadRequestError("invalid_cursor", "The cursor is not one this API returned for these parameters", [{ field: "query.cursor", message: "is not a valid cursor" }]);
-
-function lanesFrom(scope: StorefrontItem[], cursor: string | undefined): Lane[] {
-  const value = decodeCursor(cursor) as CursorValue | undefined;
-  const positions = Object.values(value ?? {});
-  if (!positions.every((position) => position === null || position === START || typeof position === "object")) throw invalidCursor();
-  return scope.map((storefront) => {
-    const position = value === undefined ? START : (value[String(storefront.storefront_id)] ?? null);
-    const key = position === null || position === START ? undefined : position;
-    return { storefrontId: storefront.storefront_id, buffer: [], readFrom: key, ended: position === null, resumeAt: key };
-  });
-}
-
-/**
- * Places `skip + limit` matches on the page, newest first, merging the
- * storefronts' lists: a lane is read (again) only when its buffer runs dry.
- */
-async function collectPage(lanes: Lane[], range: DateRange, filter: OrderFilter, skip: number, limit: number) {
-  const filtered = hasOrderFilter(filter);
-  const placed: OrderRecord[] = [];
-  let examined = 0;
-  while (placed.length < skip + limit && examined < MAX_EXAMINED_PER_REQUEST) {
-    const dry = lanes.filter((lane) => lane.buffer.length === 0 && !lane.ended);
-    if (dry.length > 0) {
-      const wanted = skip + limit - placed.length;
-      const examine = Math.min(filtered ? FILTERED_QUERY_SIZE : wanted, MAX_EXAMINED_PER_REQUEST - examined);
-      examined += examine * dry.length;
-      await Promise.all(
-        dry.map(async (lane) => {
-          const page = await queryStorefrontOrders(lane.storefrontId, { range, filter, examine, startKey: lane.readFrom });
-          lane.buffer.push(...page.orders);
-          lane.readFrom = page.lastKey;
-          lane.ended = page.lastKey === undefined;
-          if (page.orders.length === 0) lane.resumeAt = page.lastKey;
-        }),
-      );
-      continue;
-    }
-    const next = lanes
-      .filter((lane) => lane.buffer.length > 0)
-      .reduce<Lane | undefined>((newest, lane) => (newest && collectionSortOf(newest.buffer[0]!) > collectionSortOf(lane.buffer[0]!) ? newest : lane), undefined);
-    if (!next) break;
-    const order = next.buffer.shift()!;
-    placed.push(order);
-    next.resumeAt = next.buffer.length > 0 ? continuationKeyOf(order) : next.readFrom;
-  }
-  const more = lanes.some((lane) => lane.buffer.length > 0 || !lane.ended);
-  const cursor: CursorValue = Object.fromEntries(
-    lanes.map((lane) => [String(lane.storefrontId), lane.buffer.length === 0 && lane.ended ? null : (lane.resumeAt ?? START)]),
-  );
-  return { orders: placed.slice(skip), nextCursor: more ? encodeCursor(cursor) : null };
-}
-
 export async function listOrders(query: ListOrdersQuery, principal: Principal) {
   const scope = await storefrontsInScope(query.storefront_id, principal);
   const filter: OrderFilter = {
@@ -181,15 +100,25 @@ export async function listOrders(query: ListOrdersQuery, principal: Principal) {
   const range = dateRangeOf(query);
   const page = query.cursor === undefined ? (query.page ?? 1) : null;
   const statsKeys = scope.map((storefront) => STATS_KEYS.orders(storefront.storefront_id));
+  const source: MergeSource<OrderRecord> = {
+    read: async (storefrontId, examine, startKey) => {
+      const read = await queryStorefrontOrders(storefrontId, { range, filter, examine, startKey });
+      return { records: read.orders, lastKey: read.lastKey };
+    },
+    sortKeyOf: collectionSortOf,
+    continuationKeyOf,
+    filtered: hasOrderFilter(filter),
+  };
+  const storefrontIds = scope.map((storefront) => storefront.storefront_id);
   const [collected, stats] = await Promise.all([
-    collectPage(lanesFrom(scope, query.cursor), range, filter, ((page ?? 1) - 1) * query.limit, query.limit),
+    newestFirstPage(source, storefrontIds, query.cursor, ((page ?? 1) - 1) * query.limit, query.limit),
     batchGetItems(statsKeys),
   ]);
   const counters = sumCounters(statsKeys.map((key) => stats.get(keyString(key)) ?? {}));
   const names = new Map(scope.map((storefront) => [storefront.storefront_id, storefront.storefront_name]));
   const total = matchingTotal(filter, range, counters);
   return {
-    orders: collected.orders.map((order) => ({
+    orders: collected.records.map((order) => ({
       ecommerce_order_id: order.ecommerce_order_id,
       external_order_id: order.external_order_id,
       external_order_number: order.external_order_number,
