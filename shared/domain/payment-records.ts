@@ -3,8 +3,7 @@
  * order's payment_status is given its transactions, and the API's view.
  */
 import type { PaymentStatus } from "../schemas/order";
-import type { PaymentType, TransactionStatus } from "../schemas/payment";
-import { paymentView as paymentViewSchema } from "../schemas/payment";
+import type { PaymentType, TransactionStatus, paymentView as paymentViewSchema } from "../schemas/payment";
 import { formatMinorUnits } from "./money";
 import { inOrder } from "./record-fields";
 
@@ -72,7 +71,48 @@ export function orderPaymentStatus(payments: PaymentRecord[], orderTotalMinor: n
   return "pending";
 }
 
-const PAYMENT_VIEW_FIELDS = Object.keys(paymentViewSchema.entries);
+/**
+ * The fields of the API's view, in the order of the paymentView schema. Listed
+ * here rather than read from the schema so that the functions showing
+ * payments (every order route) do not bundle the payment schemas; the type
+ * below fails to compile when the two disagree on the fields, and a unit test
+ * checks the order.
+ */
+export const PAYMENT_VIEW_FIELDS = [
+  "payment_id",
+  "ecommerce_order_id",
+  "external_payment_id",
+  "external_transaction_id",
+  "payment_method",
+  "payment_gateway",
+  "payment_type",
+  "amount",
+  "currency",
+  "card_brand",
+  "card_last4",
+  "card_expiry_month",
+  "card_expiry_year",
+  "payment_status",
+  "payment_date",
+  "authorized_at",
+  "captured_at",
+  "failed_at",
+  "refunded_at",
+  "error_code",
+  "error_message",
+  "parent_payment_id",
+  "refund_reason",
+  "gateway_response",
+  "refunded_amount",
+  "captured_amount",
+  "created_at",
+] as const satisfies readonly PaymentViewField[];
+
+type PaymentViewField = keyof (typeof paymentViewSchema)["entries"];
+type UnlistedField = Exclude<PaymentViewField, (typeof PAYMENT_VIEW_FIELDS)[number]>;
+/** Fails to compile (naming the field) when a field of the paymentView schema is missing from PAYMENT_VIEW_FIELDS. */
+export type EveryPaymentViewFieldListed = [UnlistedField] extends [never] ? true : { missing: UnlistedField };
+const everyFieldListed: EveryPaymentViewFieldListed = true;
 
 export function paymentView(payment: PaymentRecord) {
   const { amount_minor, refunded_minor, captured_minor, ...fields } = payment;

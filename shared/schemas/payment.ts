@@ -1,7 +1,6 @@
 import * as v from "valibot";
-import { currencyCode, optionalText, positiveId } from "./common";
+import { currencyCode, idParam, optionalText, positiveId } from "./common";
 import { amount, externalId, jsonObject, platformTimestamp } from "./product";
-import { orderParams } from "./order";
 import { defineOperation } from "../api/operation";
 import { cardNumberPaths } from "../domain/payment-cards";
 
@@ -89,6 +88,13 @@ export const paymentView = v.object({
   captured_amount: money,
   created_at: v.string(),
 });
+
+/**
+ * The order's id in the path. Declared here rather than imported from
+ * ./order: importing that module would bring the whole order contract (every
+ * order operation with its response schemas) into the payment functions.
+ */
+const orderParams = v.object({ id: idParam });
 
 const tags = ["Payments"];
 const path = "/api/ecommerce/orders/{id}/payments";

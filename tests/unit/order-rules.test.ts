@@ -4,7 +4,8 @@ import { customerStats } from "../../shared/domain/customer-stats";
 import { averageMinor } from "../../shared/domain/customer-records";
 import { orderTotals, pairItems, type ImportedItem, type OrderItemRecord } from "../../shared/domain/order-records";
 import { looksLikeCardNumber } from "../../shared/domain/payment-cards";
-import { orderPaymentStatus, type PaymentRecord } from "../../shared/domain/payment-records";
+import { orderPaymentStatus, PAYMENT_VIEW_FIELDS, type PaymentRecord } from "../../shared/domain/payment-records";
+import { paymentView as paymentViewSchema } from "../../shared/schemas/payment";
 
 const order = (overrides: Partial<CountedOrder> = {}): CountedOrder => ({
   storefront_id: 1,
@@ -103,5 +104,9 @@ describe("payments", () => {
     expect(looksLikeCardNumber("4111111111111112")).toBe(false);
     expect(looksLikeCardNumber("4242")).toBe(false);
     expect(looksLikeCardNumber("order 123456789012")).toBe(false);
+  });
+
+  it("show the fields of the paymentView schema, in its order", () => {
+    expect([...PAYMENT_VIEW_FIELDS]).toEqual(Object.keys(paymentViewSchema.entries));
   });
 });
