@@ -12,6 +12,8 @@ import { orderOperations } from "../shared/schemas/order";
 import { customerOperations } from "../shared/schemas/customer";
 import { paymentOperations } from "../shared/schemas/payment";
 import { shippingOperations } from "../shared/schemas/shipping";
+import { webhookOperations } from "../shared/schemas/webhook";
+import { WEBHOOK_MAX_RECEIVES, WEBHOOK_QUEUE } from "../shared/webhooks/queue";
 import { openApiOperation } from "../shared/api/openapi-operation";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
@@ -52,7 +54,10 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
 }
 
-export const queues: QueueSpec[] = [];
+export const queues: QueueSpec[] = [
+  // Webhook deliveries to process; the worker backs off between tries and marks a delivery failed on the last one.
+  { name: WEBHOOK_QUEUE, visibilityTimeoutSeconds: 60, maxReceiveCount: WEBHOOK_MAX_RECEIVES },
+];
 
 const http = (name: string, entry: string, operation: Operation, access: Access): FunctionSpec => ({
   name,
@@ -155,10 +160,22 @@ export const functions: FunctionSpec[] = [
     trigger: { type: "stream", filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [{ prefix: "ITEM#" }] } } } }], batchSize: 100, maxRetries: 10 },
     access: { table: "readWrite" },
   },
+  http("webhooks-shopify", "functions/http/webhooks/shopify.ts", webhookOperations.shopify, { table: "readWrite", sendTo: [WEBHOOK_QUEUE], credentials: "decrypt" }),
+  http("webhooks-woocommerce", "functions/http/webhooks/woocommerce.ts", webhookOperations.woocommerce, { table: "readWrite", sendTo: [WEBHOOK_QUEUE], credentials: "decrypt" }),
+  http("webhooks-generic", "functions/http/webhooks/generic.ts", webhookOperations.generic, { table: "readWrite", sendTo: [WEBHOOK_QUEUE], credentials: "decrypt" }),
+  http("webhook-deliveries-list", "functions/http/webhooks/deliveries-list.ts", webhookOperations.listDeliveries, { table: "read" }),
+  http("webhook-deliveries-replay", "functions/http/webhooks/deliveries-replay.ts", webhookOperations.replay, { table: "readWrite", sendTo: [WEBHOOK_QUEUE] }),
+  {
+    name: "webhook-worker",
+    entry: "functions/queues/webhook-worker.ts",
+    trigger: { type: "queue", queue: WEBHOOK_QUEUE, batchSize: 10 },
+    // sendTo gives the worker its own queue's URL, to set each failed message's retry delay.
+    access: { table: "readWrite", sendTo: [WEBHOOK_QUEUE] },
+  },
 ];
 
 export const httpOperations = (): Operation[] =>
   functions.flatMap((fn) => (fn.trigger.type === "http" ? [fn.trigger.operation] : []));
 
 /** The environment variable that carries a queue's URL to the functions that send to it. */
-export const queueUrlEnvName = (queue: string): string => `QUEUE_URL_${queue.toUpperCase().replace(/-/g, "_")}`;
+export { queueUrlEnvName } from "../shared/queues";

@@ -6,8 +6,9 @@ import type { Suite } from "./suite";
 import { bundlesSuite } from "./suites/bundles";
 import { catalogSuite } from "./suites/catalog";
 import { ordersSuite } from "./suites/orders";
+import { webhooksSuite } from "./suites/webhooks";
 
-export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite];
+export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite];
 
 /** The suites to run: the named ones in registry order, or all when none are named. */
 export function selectSuites(names: string[]): Suite[] {

@@ -30,6 +30,8 @@ export interface StorefrontItem {
   platform_url: string | null;
   api_endpoint: string | null;
   credentials: Partial<Record<CredentialField, EncryptedCredential>>;
+  /** The webhook secret replaced last, still accepted for a while so that deliveries signed with it are not lost. */
+  previous_webhook_secret?: EncryptedCredential & { retired_at: string };
   default_currency: string;
   default_language: string;
   timezone: string;

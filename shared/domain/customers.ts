@@ -125,3 +125,35 @@ export async function updateCustomer(id: number, input: UpdateCustomerInput, pri
   }
   throw new ConflictError("concurrent_update", `Customer ${id} kept changing while this request tried to write it; retry`);
 }
+
+export interface PlatformCustomer extends Omit<OrderCustomer, "externalCustomerId"> {
+  externalCustomerId: string;
+  acceptsMarketing?: boolean;
+  tags?: string[];
+  notes?: string | null;
+}
+
+/**
+ * A customer as the platform sends it (a customers/create or customers/update
+ * webhook): found or created like an order's customer, then their name,
+ * phone, consent, tags and notes set to the platform's. Writes nothing when
+ * they already match.
+ */
+export async function applyPlatformCustomer(customer: PlatformCustomer): Promise<{ customerId: number; changed: boolean }> {
+  const customerId = await resolveOrderCustomer(customer);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await getCustomer(customerId, { consistentRead: true });
+    if (!current) break;
+    const now = new Date().toISOString();
+    const next: CustomerRecord = {
+      ...updatedCustomer(current, { accepts_marketing: customer.acceptsMarketing, tags: customer.tags, notes: customer.notes ?? undefined }, now),
+      first_name: customer.firstName ?? current.first_name,
+      last_name: customer.lastName ?? current.last_name,
+      phone: customer.phone ?? current.phone,
+    };
+    const same = (["first_name", "last_name", "phone", "accepts_marketing", "tags", "notes"] as const).every((field) => JSON.stringify(next[field]) === JSON.stringify(current[field]));
+    if (same) return { customerId, changed: false };
+    if (await writeCustomer(next, current.version)) return { customerId, changed: true };
+  }
+  throw new ConflictError("concurrent_update", `Customer ${customerId} kept changing while the platform's update was applied; retry`);
+}

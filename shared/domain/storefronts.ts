@@ -154,6 +154,9 @@ export async function updateStorefront(ref: StorefrontRef, input: UpdateStorefro
     credentials: await encryptCredentials(current.storefront_id, current.credentials, input),
     updated_at: laterThan(current.updated_at),
   };
+  const replacedSecret = current.credentials.webhook_secret;
+  if (input.webhook_secret === null) delete next.previous_webhook_secret;
+  else if (input.webhook_secret !== undefined && replacedSecret) next.previous_webhook_secret = { ...replacedSecret, retired_at: next.updated_at };
   try {
     if (!(await replaceStorefront(current, next))) {
       throw new ConflictError("concurrent_update", "The storefront was changed by another request; read it again and retry");

@@ -8,7 +8,7 @@ export const CREDENTIAL_FIELDS = ["api_key", "api_secret", "api_token", "webhook
 export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
 
 /** Letters, digits, "-" and "_", with at least one letter so that a code never reads as an id. */
-const storefrontCode = v.pipe(
+export const storefrontCode = v.pipe(
   text(50, 2),
   v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "may hold only letters, digits, '-' and '_'"),
   v.regex(/[A-Za-z]/, "must contain at least one letter"),
