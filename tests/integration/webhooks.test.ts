@@ -169,6 +169,36 @@ describe("WooCommerce deliveries", () => {
   });
 });
 
+describe("every WooCommerce topic and generic event", () => {
+  it("processes a sample of each", async () => {
+    const woo = await hub.createStorefront({ platform_type: "woocommerce", webhook_secret: "woo-secret" });
+    const wooTopics = ["product.created", "product.updated", "customer.created", "customer.updated", "order.created", "order.updated", "order.deleted", "product.deleted"];
+    for (const name of wooTopics) {
+      const sample = sampleDelivery("woocommerce", name);
+      const sent = await hub.call("POST", `/api/ecommerce/webhooks/woocommerce/${woo.storefront_code}`, { key: null, body: sample.body, headers: wooHeaders(sample.body, "woo-secret", sample.headers) });
+      expect(sent.status, `${name}: ${sent.text}`).toBe(202);
+    }
+    const custom = await hub.createStorefront({ platform_type: "custom", webhook_secret: "generic-secret" });
+    const events = ["product.created", "product.updated", "inventory.updated", "order.created", "order.updated", "order.fulfilled", "order.cancelled"];
+    for (const name of events) {
+      const body = sampleDelivery("generic", name).body.replace(/"storefront_code":\s*"[^"]*"/, `"storefront_code": "${custom.storefront_code}"`);
+      const sent = await hub.call("POST", "/api/ecommerce/webhooks/orders", { key: null, body, headers: genericHeaders(body, "generic-secret", { "X-Ocean-Delivery-Id": randomUUID() }) });
+      expect(sent.status, `${name}: ${sent.text}`).toBe(202);
+    }
+    await hub.drain();
+    for (const storefront of [woo, custom]) {
+      const listed = await deliveries(`storefront_id=${storefront.storefront_id}&limit=50`);
+      expect(listed.deliveries.map((delivery: { topic: string; status: string; last_error: string }) => `${delivery.topic} ${delivery.status} ${delivery.last_error ?? ""}`.trim()).sort()).toEqual(
+        (storefront === woo ? wooTopics : events).map((topic) => `${topic} processed`).sort(),
+      );
+    }
+    const wooProducts = await hub.call("GET", `/api/ecommerce/products?storefront_id=${woo.storefront_id}`);
+    expect(wooProducts.body.products.map((product: { is_published: boolean }) => product.is_published)).toEqual([false]);
+    const customOrder = await orderByExternalId(custom.storefront_id, "820982911946154508");
+    expect(customOrder).toMatchObject({ total_amount: "410.68" });
+  });
+});
+
 describe("the generic signed endpoint", () => {
   const send = (body: string, headers: Record<string, string>) => hub.call("POST", "/api/ecommerce/webhooks/orders", { key: null, body, headers });
 
