@@ -1,10 +1,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, type TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { documentClient, tableName } from "./client";
 import { batchGetItems, batchWriteItems, keyString, type TableKey } from "./batch";
-import { conditionFailedAt } from "./transactions";
+import { cancellationCodes, conditionFailedAt } from "./transactions";
 import { INDEXES } from "./table-definition";
-import { storefrontKey } from "./storefronts";
 import { isVariantKey, toVariantRecord } from "./variants";
 import type { ProductRecord } from "../domain/product-records";
 import type { VariantRecord } from "../domain/variant-records";
@@ -17,6 +16,7 @@ import type { SyncStatus } from "../schemas/product";
  * - a product with its variants and sales statistics ...... Query pk = PRODUCT#<id>
  *     (sk = PRODUCT | STATS | VARIANT#<variant id, 10 digits> | EXTVARIANT#<external variant id>)
  * - resolve (storefront, external_product_id) for upserts .. GetItem pk = STOREFRONT#<sid>#EXTPRODUCT#<external id>, sk = LOOKUP
+ *     (the claim: ecommerce_product_id; written with its product, see insertProduct)
  * - a storefront's products in id order, with filters ...... byCollection: gsi1pk = STOREFRONT#<sid>#PRODUCTS, gsi1sk = PRODUCT#<id, 10 digits>
  * - sales statistics of a page of products ................. BatchGetItem pk = PRODUCT#<id>, sk = STATS
  *     (order_count, total_quantity_sold; kept by the orders' stream processor, absent until the first order)
@@ -68,21 +68,69 @@ export function productLookupItem(product: ProductRecord): Record<string, unknow
 
 /**
  * Creates a product and claims its (storefront, external id) in one
- * transaction. Returns false when another request claimed the external id first.
+ * transaction, without reading first: an upsert tries the create, and a
+ * claim that exists already cancels it and comes back with the cancellation
+ * (ReturnValuesOnConditionCheckFailure), naming the product to update
+ * instead. `claimedId` is undefined when the claim could not be read that way
+ * (a concurrent transaction on it): resolve it with getProductIdByExternalId.
  */
-export async function insertProduct(product: ProductRecord): Promise<boolean> {
+export async function insertProduct(product: ProductRecord): Promise<{ created: true } | { created: false; claimedId: number | undefined }> {
   try {
     await documentClient.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName(), Item: productLookupItem(product), ConditionExpression: "attribute_not_exists(pk)" } },
+          { Put: { TableName: tableName(), Item: productLookupItem(product), ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
           { Put: { TableName: tableName(), Item: productItem(product), ConditionExpression: "attribute_not_exists(pk)" } },
         ],
       }),
     );
-    return true;
+    return { created: true };
   } catch (error) {
-    if (conditionFailedAt(error, 0)) return false;
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === "ConditionalCheckFailed") return { created: false, claimedId: claimedIdOf((error as TransactionCanceledException).CancellationReasons?.[0]?.Item) };
+    if (codes?.includes("TransactionConflict")) return { created: false, claimedId: undefined };
+    throw error;
+  }
+}
+
+/** The product id of a claim returned with a cancellation (as DynamoDB attribute values: errors are not unmarshalled). */
+function claimedIdOf(item: Record<string, unknown> | undefined): number | undefined {
+  const value = item?.ecommerce_product_id as { N?: string } | number | undefined;
+  const id = typeof value === "object" && value !== null ? Number(value.N) : Number(value);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/**
+ * A claim without its product cannot come from insertProduct (one
+ * transaction), but one written otherwise (a restore, a hand edit, an older
+ * writer) must not leave its external id stuck: whoever finds it writes the
+ * product under the claimed id, if the claim still names it. "created"; "exists" when the product is
+ * there after all, or being written (its creator or another repairer); "claim_changed"
+ * when the claim is gone or names another id (resolve the external id again).
+ */
+export async function repairClaimedProduct(product: ProductRecord): Promise<"created" | "exists" | "claim_changed"> {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: productLookupKey(product.storefront_id, product.external_product_id),
+              ConditionExpression: "ecommerce_product_id = :id",
+              ExpressionAttributeValues: { ":id": product.ecommerce_product_id },
+            },
+          },
+          { Put: { TableName: tableName(), Item: productItem(product), ConditionExpression: "attribute_not_exists(pk)" } },
+        ],
+      }),
+    );
+    return "created";
+  } catch (error) {
+    if (conditionFailedAt(error, 0)) return "claim_changed";
+    // The product is there, or another repairer's transaction is writing it: read it again.
+    const codes = cancellationCodes(error);
+    if (codes?.[1] === "ConditionalCheckFailed" || codes?.includes("TransactionConflict")) return "exists";
     throw error;
   }
 }
@@ -90,15 +138,6 @@ export async function insertProduct(product: ProductRecord): Promise<boolean> {
 export async function getProductIdByExternalId(storefrontId: number, externalId: string): Promise<number | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: productLookupKey(storefrontId, externalId), ConsistentRead: true }));
   return Item ? Number(Item.ecommerce_product_id) : undefined;
-}
-
-/** One round trip for an upsert: the storefront's item and the product id its external id maps to, if any. */
-export async function getStorefrontAndProductLookup(storefrontId: number, externalId: string) {
-  const storefront = storefrontKey(storefrontId);
-  const lookup = productLookupKey(storefrontId, externalId);
-  const items = await batchGetItems([storefront, lookup], { consistentRead: true });
-  const claim = items.get(keyString(lookup));
-  return { storefrontItem: items.get(keyString(storefront)), productId: claim ? Number(claim.ecommerce_product_id) : undefined };
 }
 
 export async function getProduct(id: number): Promise<ProductRecord | undefined> {

@@ -1,13 +1,13 @@
 import { ConflictError, NotFoundError } from "../http/errors";
 import { nextIdFromBlock } from "../data/id-blocks";
-import { getStorefront } from "../data/storefronts";
+import { getStorefront, getStorefrontCurrency } from "../data/storefronts";
 import {
   deleteProductRecords,
   getProduct,
   getProductIdByExternalId,
   getProductWithDetails,
-  getStorefrontAndProductLookup,
   insertProduct,
+  repairClaimedProduct,
   writeProductChanges,
 } from "../data/products";
 import type { UpdateProductInput, UpsertProductInput } from "../schemas/product";
@@ -44,37 +44,84 @@ export interface UpsertOutcome {
  * The storefront's upsert: creates the product for (storefront_id,
  * external_product_id) or updates it. A replay writes nothing, and an update
  * older than the data already applied (by the platform's updated_at) is not applied.
+ *
+ * It tries the create first (one transaction: the external id's claim and the
+ * product); a claim that exists cancels it and names the product to update.
+ * A create costs one DynamoDB request (the storefront's currency comes from a
+ * short per-instance cache), an update three (the cancelled create, the
+ * product read, the conditional update), as many as a read-first upsert.
  */
 export async function upsertProduct(input: UpsertProductInput, principal: Principal): Promise<UpsertOutcome> {
   const { storefront_id: storefrontId, external_product_id: externalId, updated_at: platformUpdatedAt, ...fields } = input;
   requireStorefrontAccess(principal, storefrontId);
-  const { storefrontItem, productId } = await getStorefrontAndProductLookup(storefrontId, externalId);
-  if (!storefrontItem) throw unknownStorefront("body.storefront_id", storefrontId);
+  const currency = await getStorefrontCurrency(storefrontId);
+  if (currency === undefined) throw unknownStorefront("body.storefront_id", storefrontId);
   if (fields.ecommerce_category_id) await requireCategoryOf(storefrontId, fields.ecommerce_category_id, "body.ecommerce_category_id");
-  if (productId !== undefined) return upsertExisting(productId, fields, platformUpdatedAt);
+  const request: UpsertRequest = { storefrontId, externalId, currency, fields, platformUpdatedAt };
 
-  const currency = String(storefrontItem.default_currency);
-  const changes = toProductChanges(fields, currency);
-  const now = new Date().toISOString();
-  const product = newProductRecord(
-    { ecommerce_product_id: await nextIdFromBlock("product"), storefront_id: storefrontId, currency, external_product_id: externalId, product_name: fields.product_name, price_minor: changes.price_minor! },
-    { last_synced_at: now, ...changes },
-    now,
-    platformUpdatedAt,
-  );
-  if (await insertProduct(product)) return { action: "created", changed: true, stale: false, product: productView(product) };
-  // Another request created it first: this one is an update of it.
-  const winnerId = await getProductIdByExternalId(storefrontId, externalId);
-  if (winnerId === undefined) throw concurrentUpdate(product.ecommerce_product_id);
-  return upsertExisting(winnerId, fields, platformUpdatedAt);
+  let claimedId: number | undefined;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    if (claimedId === undefined) {
+      const product = newProductFor(request, await nextIdFromBlock("product"));
+      const insert = await insertProduct(product);
+      if (insert.created) return created(product);
+      // Claimed already (or being claimed right now): this request updates that product.
+      claimedId = insert.claimedId ?? (await getProductIdByExternalId(storefrontId, externalId));
+      if (claimedId === undefined) continue;
+    }
+    const outcome = await upsertClaimed(claimedId, request);
+    if (outcome) return outcome;
+    // The claim was released (its product deleted) or changed meanwhile: resolve the external id again.
+    claimedId = await getProductIdByExternalId(storefrontId, externalId);
+  }
+  throw concurrentUpdate(claimedId ?? 0);
 }
 
 type UpsertFields = Omit<UpsertProductInput, "storefront_id" | "external_product_id" | "updated_at">;
 
-async function upsertExisting(id: number, fields: UpsertFields, platformUpdatedAt: string | undefined): Promise<UpsertOutcome> {
+interface UpsertRequest {
+  storefrontId: number;
+  externalId: string;
+  /** The storefront's default currency: a new product's currency. */
+  currency: string;
+  fields: UpsertFields;
+  platformUpdatedAt: string | undefined;
+}
+
+function newProductFor(request: UpsertRequest, id: number): ProductRecord {
+  const { storefrontId, externalId, currency, fields, platformUpdatedAt } = request;
+  const changes = toProductChanges(fields, currency);
+  const now = new Date().toISOString();
+  return newProductRecord(
+    { ecommerce_product_id: id, storefront_id: storefrontId, currency, external_product_id: externalId, product_name: fields.product_name, price_minor: changes.price_minor! },
+    { last_synced_at: now, ...changes },
+    now,
+    platformUpdatedAt,
+  );
+}
+
+const created = (product: ProductRecord): UpsertOutcome => ({ action: "created", changed: true, stale: false, product: productView(product) });
+
+/**
+ * Creates or updates the product the external id's claim names. Undefined
+ * when the claim no longer names `id` (the product was deleted with its claim).
+ */
+async function upsertClaimed(id: number, request: UpsertRequest): Promise<UpsertOutcome | undefined> {
+  const { fields, platformUpdatedAt } = request;
+  let repairs = 0;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await getProduct(id);
-    if (!current) throw concurrentUpdate(id);
+    if (!current) {
+      // A claim without its product (see repairClaimedProduct): write it under the claimed id.
+      if (repairs++ === MAX_WRITE_ATTEMPTS) throw concurrentUpdate(id);
+      const product = newProductFor(request, id);
+      const repair = await repairClaimedProduct(product);
+      if (repair === "created") return created(product);
+      if (repair === "claim_changed") return undefined;
+      // Someone else wrote it (or is writing it): the write attempts are for updating it.
+      attempt--;
+      continue;
+    }
     const changes = toProductChanges(fields, current.currency);
     const now = new Date().toISOString();
     const unchanged = { action: "updated" as const, changed: false, product: productView(current) };

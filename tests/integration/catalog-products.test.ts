@@ -157,6 +157,47 @@ describe("upserting products", () => {
     const list = await hub.call("GET", `/api/ecommerce/products?storefront_id=${storefront.storefront_id}`);
     expect(list.body.products).toHaveLength(1);
   });
+
+  /** A create claims the external id, then writes the product: a crash between the two leaves the claim alone. */
+  const danglingClaim = async (storefrontId: number, externalId: string) => {
+    const id = 800_000_000 + storefrontId;
+    await putItem({ pk: `STOREFRONT#${storefrontId}#EXTPRODUCT#${externalId}`, sk: "LOOKUP", entity: "product_lookup", ecommerce_product_id: id });
+    return id;
+  };
+
+  it("writes the product of a claim a crashed create left without it, under the claimed id, and counts it once", async () => {
+    const storefront = await hub.createStorefront();
+    const input = productInput(storefront.storefront_id, { product_name: "Recovered", updated_at: "2024-12-04T10:30:00Z" });
+    const claimedId = await danglingClaim(storefront.storefront_id, String(input.external_product_id));
+
+    const repaired = await upsert(input);
+    expect(repaired.status).toBe(201);
+    expect(repaired.body).toMatchObject({ action: "created", changed: true, stale: false });
+    expect(repaired.body.product).toMatchObject({ ecommerce_product_id: claimedId, product_name: "Recovered", external_product_id: input.external_product_id });
+    expect(await productItem(claimedId)).toMatchObject({ product_name: "Recovered", version: 1 });
+    expect(await lookupItem(storefront.storefront_id, String(input.external_product_id))).toMatchObject({ ecommerce_product_id: claimedId });
+
+    const replay = await upsert(input);
+    expect(replay.body).toMatchObject({ action: "updated", changed: false, stale: false });
+    expect(replay.body.product.ecommerce_product_id).toBe(claimedId);
+    await hub.drain();
+    const list = await hub.call("GET", `/api/ecommerce/products?storefront_id=${storefront.storefront_id}`);
+    expect(list.body.products.map((product: { ecommerce_product_id: number }) => product.ecommerce_product_id)).toEqual([claimedId]);
+    expect(list.body.statistics.total_products).toBe(1);
+  });
+
+  it("creates one product when concurrent requests find the same claim without its product", async () => {
+    const storefront = await hub.createStorefront();
+    const input = productInput(storefront.storefront_id);
+    const claimedId = await danglingClaim(storefront.storefront_id, String(input.external_product_id));
+    const responses = await Promise.all(Array.from({ length: 6 }, (_, index) => upsert({ ...input, inventory_quantity: 10 + index })));
+    expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(responses.map((response) => response.body.product.ecommerce_product_id))).toEqual(new Set([claimedId]));
+    await hub.drain();
+    const list = await hub.call("GET", `/api/ecommerce/products?storefront_id=${storefront.storefront_id}`);
+    expect(list.body.products).toHaveLength(1);
+    expect(list.body.statistics.total_products).toBe(1);
+  });
 });
 
 describe("reading, changing and deleting a product", () => {
