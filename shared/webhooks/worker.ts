@@ -79,15 +79,17 @@ async function processRecord(record: SQSRecord): Promise<boolean> {
   }
 }
 
+/** The batch's deliveries are independent (a standard queue keeps no order anyway): processed side by side. */
 export async function processDeliveries(records: SQSRecord[]): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse["batchItemFailures"] = [];
-  for (const record of records) {
-    try {
-      if (!(await processRecord(record))) failures.push({ itemIdentifier: record.messageId });
-    } catch (error) {
-      logger.error("a webhook message could not be handled; it will be retried", { messageId: record.messageId, error: error as Error });
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures: failures };
+  const outcomes = await Promise.all(
+    records.map(async (record) => {
+      try {
+        return await processRecord(record);
+      } catch (error) {
+        logger.error("a webhook message could not be handled; it will be retried", { messageId: record.messageId, error: error as Error });
+        return false;
+      }
+    }),
+  );
+  return { batchItemFailures: records.flatMap((record, index) => (outcomes[index] ? [] : [{ itemIdentifier: record.messageId }])) };
 }
