@@ -9,7 +9,6 @@ import { countDuplicate, countRejection, deleteDelivery, insertDelivery, type De
 import { sendToQueue } from "../queues";
 import { logger } from "../logger";
 import { checkBase64BodySignature, checkTimestampedSignature, type SignatureCheck } from "./signatures";
-import { parsePlatformJson } from "./parse-json";
 import { webhookStorefront, type WebhookStorefront } from "./webhook-storefronts";
 import { WEBHOOK_QUEUE } from "./queue";
 
@@ -84,7 +83,8 @@ export async function acceptDelivery(delivery: IncomingDelivery, topicOf?: (payl
   const names = HEADERS[delivery.source];
   let payload: unknown;
   try {
-    payload = parsePlatformJson(delivery.body.toString("utf8"));
+    // Only checked here; the worker parses it again, keeping large ids exact.
+    payload = JSON.parse(delivery.body.toString("utf8"));
   } catch {
     await countRejection(storefront.storefront_id, "malformed");
     throw refusal(400, "invalid_json", "The delivery body is not valid JSON", "body");
