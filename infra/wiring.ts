@@ -8,7 +8,7 @@ import { storefrontOperations } from "../shared/schemas/storefront";
 import { productOperations } from "../shared/schemas/product";
 import { variantOperations } from "../shared/schemas/variant";
 import { categoryOperations } from "../shared/schemas/category";
-import { orderOperations } from "../shared/schemas/order";
+import { documentedOrderOperations } from "../shared/schemas/order-responses";
 import { customerOperations } from "../shared/schemas/customer";
 import { paymentOperations } from "../shared/schemas/payment";
 import { shippingOperations } from "../shared/schemas/shipping";
@@ -116,13 +116,13 @@ export const functions: FunctionSpec[] = [
     trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["PRODUCT", { prefix: "VARIANT#" }] } } } }], batchSize: 100, maxRetries: 10 },
     access: { table: "readWrite" },
   },
-  http("orders-import", "functions/http/orders/import.ts", orderOperations.import, { table: "readWrite" }),
-  http("orders-list", "functions/http/orders/list.ts", orderOperations.list, { table: "read" }),
-  http("orders-get", "functions/http/orders/get.ts", orderOperations.get, { table: "read" }),
-  http("orders-confirm", "functions/http/orders/confirm.ts", orderOperations.confirm, { table: "readWrite" }),
-  http("orders-fulfill", "functions/http/orders/fulfill.ts", orderOperations.fulfill, { table: "readWrite" }),
-  http("orders-cancel", "functions/http/orders/cancel.ts", orderOperations.cancel, { table: "readWrite" }),
-  http("orders-refund", "functions/http/orders/refund.ts", orderOperations.refund, { table: "readWrite" }),
+  http("orders-import", "functions/http/orders/import.ts", documentedOrderOperations.import, { table: "readWrite" }),
+  http("orders-list", "functions/http/orders/list.ts", documentedOrderOperations.list, { table: "read" }),
+  http("orders-get", "functions/http/orders/get.ts", documentedOrderOperations.get, { table: "read" }),
+  http("orders-confirm", "functions/http/orders/confirm.ts", documentedOrderOperations.confirm, { table: "readWrite" }),
+  http("orders-fulfill", "functions/http/orders/fulfill.ts", documentedOrderOperations.fulfill, { table: "readWrite" }),
+  http("orders-cancel", "functions/http/orders/cancel.ts", documentedOrderOperations.cancel, { table: "readWrite" }),
+  http("orders-refund", "functions/http/orders/refund.ts", documentedOrderOperations.refund, { table: "readWrite" }),
   http("payments-record", "functions/http/payments/record.ts", paymentOperations.record, { table: "readWrite" }),
   http("payments-list", "functions/http/payments/list.ts", paymentOperations.list, { table: "read" }),
   http("shipping-methods-list", "functions/http/shipping/list.ts", shippingOperations.list, { table: "read" }),
@@ -178,4 +178,4 @@ export const httpOperations = (): Operation[] =>
   functions.flatMap((fn) => (fn.trigger.type === "http" ? [fn.trigger.operation] : []));
 
 /** The environment variable that carries a queue's URL to the functions that send to it. */
-export { queueUrlEnvName } from "../shared/queues";
+export { queueUrlEnvName } from "../shared/queue-names";

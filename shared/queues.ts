@@ -4,11 +4,12 @@
  * and sets the variable, in AWS and locally alike).
  */
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { queueUrlEnvName } from "./queue-names";
 
 /** Created once per function instance. The endpoint comes from AWS_ENDPOINT_URL_SQS when running locally. */
 const sqs = new SQSClient({});
 
-export const queueUrlEnvName = (queue: string): string => `QUEUE_URL_${queue.toUpperCase().replace(/-/g, "_")}`;
+export { queueUrlEnvName };
 
 export function queueUrl(queue: string): string {
   const url = process.env[queueUrlEnvName(queue)];

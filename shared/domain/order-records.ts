@@ -15,9 +15,9 @@ import type {
   OrderStatus,
   PaymentStatus,
 } from "../schemas/order";
-import { orderItemView as orderItemViewSchema, orderView as orderViewSchema } from "../schemas/order";
+import type { orderItemView as orderItemViewSchema, orderView as orderViewSchema } from "../schemas/order-responses";
 import { currencyDecimals, formatMinorUnits, toMinorUnits } from "./money";
-import { inOrder } from "./record-fields";
+import { inOrder, type AllFieldsListed } from "./record-fields";
 
 export interface OrderRecord {
   ecommerce_order_id: number;
@@ -277,8 +277,88 @@ export function itemRecord(orderId: number, itemId: number, imported: ImportedIt
   };
 }
 
-const ORDER_VIEW_FIELDS = Object.keys(orderViewSchema.entries);
-const ITEM_VIEW_FIELDS = Object.keys(orderItemViewSchema.entries);
+/**
+ * The fields of the API's views of an order and of an item, in the order of
+ * the orderView and orderItemView schemas. Listed here rather than read from
+ * the schemas so that the order functions do not bundle the response schemas;
+ * the types below fail to compile when a list misses a field of its schema,
+ * and a unit test checks the order.
+ */
+export const ORDER_VIEW_FIELDS = [
+  "ecommerce_order_id",
+  "storefront_id",
+  "external_order_id",
+  "external_order_number",
+  "external_order_name",
+  "ecommerce_customer_id",
+  "customer_email",
+  "customer_first_name",
+  "customer_last_name",
+  "customer_phone",
+  "order_date",
+  "processed_at",
+  "cancelled_at",
+  "fulfilled_at",
+  "subtotal_amount",
+  "discount_amount",
+  "shipping_amount",
+  "tax_amount",
+  "total_amount",
+  "currency",
+  "shipping_address",
+  "billing_address",
+  "order_status",
+  "payment_status",
+  "fulfillment_status",
+  "import_status",
+  "shipping_method",
+  "shipping_carrier",
+  "tracking_number",
+  "tracking_url",
+  "payment_method",
+  "payment_gateway",
+  "payment_transaction_id",
+  "is_test_order",
+  "requires_shipping",
+  "is_gift",
+  "gift_message",
+  "customer_note",
+  "tags",
+  "item_count",
+  "oversold",
+  "imported_at",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly OrderViewField[];
+
+export const ITEM_VIEW_FIELDS = [
+  "order_item_id",
+  "ecommerce_order_id",
+  "ecommerce_product_id",
+  "variant_id",
+  "external_item_id",
+  "external_product_id",
+  "external_variant_id",
+  "product_name",
+  "variant_name",
+  "sku",
+  "quantity",
+  "unit_price",
+  "discount_amount",
+  "tax_amount",
+  "total_amount",
+  "fulfillment_status",
+  "fulfilled_quantity",
+  "restocked_quantity",
+  "weight",
+  "requires_shipping",
+  "is_taxable",
+] as const satisfies readonly ItemViewField[];
+
+type OrderViewField = keyof (typeof orderViewSchema)["entries"];
+type ItemViewField = keyof (typeof orderItemViewSchema)["entries"];
+const everyOrderFieldListed: AllFieldsListed<typeof orderViewSchema, typeof ORDER_VIEW_FIELDS> = true;
+const everyItemFieldListed: AllFieldsListed<typeof orderItemViewSchema, typeof ITEM_VIEW_FIELDS> = true;
 
 export function orderView(order: OrderRecord) {
   const { subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor, ...fields } = order;

@@ -5,7 +5,7 @@
 import type { PaymentStatus } from "../schemas/order";
 import type { PaymentType, TransactionStatus, paymentView as paymentViewSchema } from "../schemas/payment";
 import { formatMinorUnits } from "./money";
-import { inOrder } from "./record-fields";
+import { inOrder, type AllFieldsListed } from "./record-fields";
 
 export interface PaymentRecord {
   payment_id: number;
@@ -109,10 +109,7 @@ export const PAYMENT_VIEW_FIELDS = [
 ] as const satisfies readonly PaymentViewField[];
 
 type PaymentViewField = keyof (typeof paymentViewSchema)["entries"];
-type UnlistedField = Exclude<PaymentViewField, (typeof PAYMENT_VIEW_FIELDS)[number]>;
-/** Fails to compile (naming the field) when a field of the paymentView schema is missing from PAYMENT_VIEW_FIELDS. */
-export type EveryPaymentViewFieldListed = [UnlistedField] extends [never] ? true : { missing: UnlistedField };
-const everyFieldListed: EveryPaymentViewFieldListed = true;
+const everyFieldListed: AllFieldsListed<typeof paymentViewSchema, typeof PAYMENT_VIEW_FIELDS> = true;
 
 export function paymentView(payment: PaymentRecord) {
   const { amount_minor, refunded_minor, captured_minor, ...fields } = payment;

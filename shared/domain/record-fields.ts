@@ -15,3 +15,14 @@ export function changedFieldsOf<T extends object>(current: T, next: T): (keyof T
 export function inOrder<T extends object>(fields: readonly string[], value: T): T {
   return Object.fromEntries(fields.filter((field) => field in value).map((field) => [field, value[field as keyof T]])) as T;
 }
+
+/**
+ * `true` when `Listed` names every key of `Schema`'s entries, else a type naming
+ * the missing ones: `const check: AllFieldsListed<typeof schema, typeof LIST> = true`
+ * fails to compile when a schema field is missing from a hand-written field list.
+ * (Views list their fields in the domain, importing the schema as a type only,
+ * so that a handler's bundle does not carry every response schema.)
+ */
+export type AllFieldsListed<Schema extends { entries: object }, Listed extends readonly string[]> = [Exclude<keyof Schema["entries"], Listed[number]>] extends [never]
+  ? true
+  : { missing: Exclude<keyof Schema["entries"], Listed[number]> };

@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { idParam, intParam, optionalText, positiveId, text } from "./common";
-import { externalId } from "./product";
+import { externalId, idParam, intParam, optionalText, positiveId, text } from "./common";
 import { defineOperation } from "../api/operation";
 
 export const CATEGORY_SYNC_STATUSES = ["pending", "synced", "error"] as const;

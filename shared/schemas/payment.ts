@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { currencyCode, idParam, optionalText, positiveId } from "./common";
-import { amount, externalId, jsonObject, platformTimestamp } from "./product";
+import { amount, currencyCode, externalId, idParam, jsonObject, optionalText, platformTimestamp, positiveId } from "./common";
 import { defineOperation } from "../api/operation";
 import { cardNumberPaths } from "../domain/payment-cards";
 

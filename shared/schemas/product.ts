@@ -1,5 +1,19 @@
 import * as v from "valibot";
-import { booleanParam, idParam, intParam, isoTimestamp, optionalText, positiveId, text, url } from "./common";
+import {
+  amount,
+  booleanParam,
+  externalId,
+  idParam,
+  intParam,
+  jsonObject,
+  MAX_PAGE_DEPTH,
+  optionalText,
+  platformTimestamp,
+  positiveId,
+  quantity,
+  text,
+  url,
+} from "./common";
 import { defineOperation } from "../api/operation";
 
 export const SYNC_STATUSES = ["pending", "synced", "error", "conflict"] as const;
@@ -8,65 +22,10 @@ export const SYNC_DIRECTIONS = ["erp_to_store", "store_to_erp", "both"] as const
 export const WEIGHT_UNITS = ["kg", "g", "lb", "oz"] as const;
 export const DIMENSION_UNITS = ["cm", "mm", "m", "in", "ft"] as const;
 
-/** Above this, `page` paging is refused: walking pages costs as much as reading every product before the page. */
-export const MAX_PAGE_DEPTH = 10_000;
-
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => v.picklist(values, `must be one of ${values.join(", ")}`);
-
-/**
- * A non-negative decimal amount, as a JSON number (1299.99) or a string ("1299.99").
- * Its output is the decimal text; the domain converts it to minor units of the
- * currency and refuses more decimals than the currency has.
- */
-export const amount = v.pipe(
-  v.union([v.number(), v.string()], "must be a decimal amount such as 1299.99"),
-  v.transform((value) => (typeof value === "number" ? String(value) : value.trim())),
-  v.regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount such as 1299.99"),
-  v.check((value) => !value.startsWith("-"), "must not be negative"),
-  v.regex(/^\d{1,12}(\.\d+)?$/, "must be less than 1000000000000"),
-);
-
-/** A count of units: whole and not negative. */
-export const quantity = v.pipe(
-  v.number("must be a number"),
-  v.integer("must be a whole number"),
-  v.minValue(0, "must not be negative"),
-  v.maxValue(1_000_000_000, "must be at most 1000000000"),
-);
 
 /** A weight or a length. */
 const measure = v.pipe(v.number("must be a number"), v.minValue(0, "must not be negative"), v.maxValue(1_000_000, "must be at most 1000000"));
-
-/** A platform's own id: platforms send strings ("prod_abc123") or numbers (Shopify's 7001234567890); both are kept as text. */
-export const externalId = v.pipe(
-  v.union([v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))], "must be a string or a whole number"),
-  v.transform((value) => String(value).trim()),
-  v.minLength(1, "must not be empty"),
-  v.maxLength(255, "must have at most 255 characters"),
-);
-
-/** A timestamp sent by a platform, normalized to UTC so that stored timestamps compare as text. */
-export const platformTimestamp = v.pipe(
-  isoTimestamp,
-  v.check((value) => Number.isFinite(Date.parse(value)), "must be an ISO 8601 timestamp"),
-  v.transform((value) => new Date(value).toISOString()),
-);
-
-const MAX_JSON_BYTES = 16 * 1024;
-const MAX_JSON_DEPTH = 8;
-
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== "object") return 0;
-  const children = Object.values(value as Record<string, unknown>);
-  return 1 + (children.length === 0 ? 0 : Math.max(...children.map(depthOf)));
-}
-
-/** Free-form JSON (custom fields, platform metadata), bounded in size and depth so that it always fits the item. */
-export const jsonObject = v.pipe(
-  v.record(v.pipe(v.string(), v.minLength(1, "keys must not be empty")), v.unknown(), "must be a JSON object"),
-  v.check((value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_JSON_BYTES, `must be at most ${MAX_JSON_BYTES} bytes of JSON`),
-  v.check((value) => depthOf(value) <= MAX_JSON_DEPTH, `must not nest deeper than ${MAX_JSON_DEPTH} levels`),
-);
 
 const list = <S extends v.GenericSchema>(item: S, max: number, what: string) =>
   v.pipe(v.array(item, "must be an array"), v.maxLength(max, `must have at most ${max} ${what}`));

@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { idParam, optionalText, positiveId, text } from "./common";
-import { amount, externalId } from "./product";
+import { amount, externalId, idParam, optionalText, positiveId, text } from "./common";
 import { defineOperation } from "../api/operation";
 
 const countryCode = v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, "must be an ISO 3166 country code such as US"));

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { idParam, optionalText, url } from "./common";
-import { amount, externalId, quantity, syncStatus } from "./product";
+import { amount, externalId, idParam, optionalText, quantity, url } from "./common";
+import { syncStatus } from "./product";
 import { defineOperation } from "../api/operation";
 
 /** Platforms allow up to three options per product (Size, Color, Material...). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as v from "valibot";
 import { ValidationError } from "../../shared/http/errors";
-import { amount, upsertProductBody } from "../../shared/schemas/product";
+import { amount } from "../../shared/schemas/common";
+import { upsertProductBody } from "../../shared/schemas/product";
 import { createVariantBody } from "../../shared/schemas/variant";
 import {
   assertInventoryEditable,

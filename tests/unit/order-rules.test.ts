@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { orderDeltas, type CountedOrder } from "../../shared/domain/order-counters";
 import { customerStats } from "../../shared/domain/customer-stats";
-import { averageMinor } from "../../shared/domain/customer-records";
-import { orderTotals, pairItems, type ImportedItem, type OrderItemRecord } from "../../shared/domain/order-records";
+import { averageMinor, CUSTOMER_VIEW_FIELDS } from "../../shared/domain/customer-records";
+import { ITEM_VIEW_FIELDS, ORDER_VIEW_FIELDS, orderTotals, pairItems, type ImportedItem, type OrderItemRecord } from "../../shared/domain/order-records";
 import { looksLikeCardNumber } from "../../shared/domain/payment-cards";
 import { orderPaymentStatus, PAYMENT_VIEW_FIELDS, type PaymentRecord } from "../../shared/domain/payment-records";
+import { customerView as customerViewSchema } from "../../shared/schemas/customer";
+import { orderItemView as orderItemViewSchema, orderView as orderViewSchema } from "../../shared/schemas/order-responses";
 import { paymentView as paymentViewSchema } from "../../shared/schemas/payment";
 
 const order = (overrides: Partial<CountedOrder> = {}): CountedOrder => ({
@@ -108,5 +110,14 @@ describe("payments", () => {
 
   it("show the fields of the paymentView schema, in its order", () => {
     expect([...PAYMENT_VIEW_FIELDS]).toEqual(Object.keys(paymentViewSchema.entries));
+  });
+
+  it("show the fields of the orderView and orderItemView schemas, in their order", () => {
+    expect([...ORDER_VIEW_FIELDS]).toEqual(Object.keys(orderViewSchema.entries));
+    expect([...ITEM_VIEW_FIELDS]).toEqual(Object.keys(orderItemViewSchema.entries));
+  });
+
+  it("show the fields of the customerView schema, in its order", () => {
+    expect([...CUSTOMER_VIEW_FIELDS]).toEqual(Object.keys(customerViewSchema.entries));
   });
 });
