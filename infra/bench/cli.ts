@@ -6,6 +6,8 @@ export interface BenchOptions {
   runs: number;
   keep: boolean;
   help: boolean;
+  /** Internal: run the one suite named and write its result to this file (see run.ts). */
+  resultFile?: string;
 }
 
 export const DEFAULT_RUNS = 15;
@@ -25,12 +27,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       runs: { type: "string" },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      "result-file": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
   });
   const suites = (values.suite ?? []).flatMap((value) => value.split(",")).map((name) => name.trim()).filter(Boolean);
-  return { suites, runs: parseRuns(values.runs), keep: values.keep ?? false, help: values.help ?? false };
+  return { suites, runs: parseRuns(values.runs), keep: values.keep ?? false, help: values.help ?? false, resultFile: values["result-file"] };
 }
 
 function parseRuns(value: string | undefined): number {

@@ -3,8 +3,13 @@
  * suites, prints their tables, and writes bench-results/latest.json plus a
  * timestamped copy. Missed targets are reported but do not fail the command
  * (it is a report); a suite that crashes does.
+ *
+ * With several suites, each runs in a child process of its own: the shared
+ * modules' AWS SDK clients fix their endpoint on first use, and every suite
+ * starts its own emulators on new ports.
  */
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -32,6 +37,17 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (options.resultFile !== undefined) {
+    const scratch = await mkdtemp(join(tmpdir(), "ocean-bench-"));
+    try {
+      const result = await runSuite(suites[0]!, scratch, options, process.stdout.isTTY === true && !process.env.NO_COLOR);
+      await writeFile(options.resultFile, JSON.stringify(result));
+      return 0;
+    } finally {
+      if (!options.keep) await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -42,7 +58,7 @@ async function main(): Promise<number> {
   const scratch = await mkdtemp(join(tmpdir(), "ocean-bench-"));
   const results: SuiteResult[] = [];
   try {
-    for (const suite of suites) results.push(await runSuite(suite, scratch, options, color));
+    for (const suite of suites) results.push(suites.length === 1 ? await runSuite(suite, scratch, options, color) : await runSuiteInChild(suite, scratch, options));
   } finally {
     if (options.keep) print(`\nScratch directory kept: ${scratch}`);
     else await rm(scratch, { recursive: true, force: true });
@@ -79,6 +95,21 @@ async function runSuite(suite: Suite, scratch: string, options: BenchOptions, co
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`Suite ${suite.name} crashed:\n${message}\n`);
     return { name: suite.name, durationMs: performance.now() - started, failures: 0, summary: [], error: message };
+  }
+}
+
+/** Runs one suite in a fresh process (same Node, same loader), its output passed through. */
+async function runSuiteInChild(suite: Suite, scratch: string, options: BenchOptions): Promise<SuiteResult> {
+  const resultFile = join(scratch, `${suite.name}.result.json`);
+  const args = [...process.execArgv, process.argv[1]!, "--suite", suite.name, "--runs", String(options.runs), "--result-file", resultFile, ...(options.keep ? ["--keep"] : [])];
+  const started = performance.now();
+  const code = await new Promise<number | null>((done) => spawn(process.execPath, args, { stdio: "inherit" }).on("exit", done));
+  try {
+    return JSON.parse(await readFile(resultFile, "utf8")) as SuiteResult;
+  } catch {
+    const error = `the suite's process ended (code ${code}) without a result`;
+    process.stderr.write(`Suite ${suite.name} crashed: ${error}\n`);
+    return { name: suite.name, durationMs: performance.now() - started, failures: 0, summary: [], error };
   }
 }
 
