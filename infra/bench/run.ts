@@ -42,6 +42,8 @@ async function main(): Promise<number> {
     try {
       const result = await runSuite(suites[0]!, scratch, options, process.stdout.isTTY === true && !process.env.NO_COLOR);
       await writeFile(options.resultFile, JSON.stringify(result));
+      // A suite may leave idle keep-alive sockets (SDK clients of the shared modules): the child is done, whatever they hold.
+      setImmediate(() => process.exit(0));
       return 0;
     } finally {
       if (!options.keep) await rm(scratch, { recursive: true, force: true });
