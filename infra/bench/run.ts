@@ -42,8 +42,6 @@ async function main(): Promise<number> {
     try {
       const result = await runSuite(suites[0]!, scratch, options, process.stdout.isTTY === true && !process.env.NO_COLOR);
       await writeFile(options.resultFile, JSON.stringify(result));
-      // A suite may leave idle keep-alive sockets (SDK clients of the shared modules): the child is done, whatever they hold.
-      setImmediate(() => process.exit(0));
       return 0;
     } finally {
       if (!options.keep) await rm(scratch, { recursive: true, force: true });
@@ -127,3 +125,5 @@ const print = (line: string): void => {
 };
 
 process.exitCode = await main();
+// A suite's child process is done once its result is written, whatever idle sockets the shared modules' SDK clients hold.
+if (process.argv.includes("--result-file")) process.exit();
