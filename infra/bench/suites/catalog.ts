@@ -20,14 +20,18 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DeleteTableCommand, DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
+import { inParallel, verdict, withStack } from "../harness";
 import { distribution, median } from "../stats";
-import type { Cell, Suite, SuiteContext, SuiteReport } from "../suite";
+import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ms, ratio } from "../units";
+
+/** The catalog's stacks poll every 100 ms and drop their tables after (the 20,000-product seed is large). */
+const CATALOG_STACK = { pollIntervalMs: 100, dropTable: true };
 
 export const READ_RATIO_TARGET = 1.5;
 export const UPSERT_RATIO_TARGET = 0.3;
@@ -118,17 +122,6 @@ function productRecord(modules: Shared, storefrontId: number, id: number, index:
   );
 }
 
-/** Runs `work` for items 0..count-1 with `concurrency` in flight; returns the elapsed milliseconds. */
-async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-  return performance.now() - started;
-}
 
 /** Writes a storefront's catalog with BatchWriteItem, and its counters as the stream processor would have summed them. */
 async function seedCatalog(modules: Shared, storefrontId: number, size: number, firstId: number): Promise<void> {
@@ -260,20 +253,6 @@ async function measureWrites(context: SuiteContext, stack: LocalStack, endpoint:
 }
 
 /** Runs `use` against a stack on a table of its own, which is deleted afterwards so that its items weigh on nothing else. */
-async function withStack<T>(base: Omit<LocalStackOptions, "tableName" | "queuePrefix" | "port">, name: string, wiring: LocalStackOptions["wiring"], use: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const tableName = `bench-${name}`;
-  const stack = await startLocalStack({ ...base, tableName, queuePrefix: tableName, port: 0, wiring, pollIntervalMs: 100 });
-  try {
-    return await use(stack);
-  } finally {
-    await stack.stop();
-    const client = new DynamoDBClient({ endpoint: base.endpoints.dynamodb });
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
-    client.destroy();
-  }
-}
-
-const verdict = (pass: boolean): Cell => ({ text: pass ? "PASS" : "FAIL", tone: pass ? "pass" : "fail" });
 
 async function run(context: SuiteContext): Promise<SuiteReport> {
   // Per-request INFO logs would flood the report and time the terminal, not the hub.
@@ -287,7 +266,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
     const base = { endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint }, credentialsKeyFile };
 
     // Writes first, on a fresh DynamoDB Local: the 21,000 products seeded for the reads would slow it down for everything after.
-    const writes = await withStack(base, "catalog-writes", undefined, (stack) => measureWrites(context, stack, dynamodb.endpoint));
+    const writes = await withStack(base, "catalog-writes", undefined, (stack) => measureWrites(context, stack, dynamodb.endpoint), CATALOG_STACK);
 
     const withoutStreams = { functions: functions.filter((fn) => fn.trigger.type !== "stream"), queues };
     const reads = await withStack(base, "catalog-reads", withoutStreams, async (stack) => {
@@ -304,7 +283,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
         small: { products: SMALL_CATALOG, ...(await measureList(api, modules, small, context.runs)) },
         large: { products: LARGE_CATALOG, ...(await measureList(api, modules, large, context.runs)) },
       };
-    });
+    }, CATALOG_STACK);
 
     const capacityRatio = reads.large.capacityUnits / reads.small.capacityUnits;
     const latencyRatio = reads.large.latencyMs.median / reads.small.latencyMs.median;

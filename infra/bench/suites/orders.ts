@@ -24,13 +24,13 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../local/stack";
-import type { Cell, Suite, SuiteContext, SuiteReport } from "../suite";
+import type { LocalStack } from "../../local/stack";
+import { inParallel, verdict, withStack } from "../harness";
+import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ratio } from "../units";
 
 export const READ_RATIO_TARGET = 1.5;
@@ -164,24 +164,6 @@ function meterCapacity(modules: Shared, endpoint: string) {
   };
 }
 
-async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await work(next++);
-  }));
-  return performance.now() - started;
-}
-
-async function withStack<T>(base: Omit<LocalStackOptions, "tableName" | "queuePrefix" | "port">, name: string, wiring: LocalStackOptions["wiring"], use: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const stack = await startLocalStack({ ...base, tableName: `bench-${name}`, queuePrefix: `bench-${name}`, port: 0, wiring, pollIntervalMs: 50 });
-  try {
-    return await use(stack);
-  } finally {
-    await stack.stop();
-  }
-}
-
 async function withDynamoDbLocal<T>(use: (endpoint: string) => Promise<T>): Promise<T> {
   const dynamodb = await startDynamoDbLocal({ port: await freePort() });
   try {
@@ -191,7 +173,6 @@ async function withDynamoDbLocal<T>(use: (endpoint: string) => Promise<T>): Prom
   }
 }
 
-const verdict = (pass: boolean): Cell => ({ text: pass ? "PASS" : "FAIL", tone: pass ? "pass" : "fail" });
 
 function orderBody(storefrontId: number, externalId: string, lines: { external_product_id: string; quantity: number }[], customer = "bench-customer") {
   return {

@@ -29,10 +29,11 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
+import { inParallel, verdict, withStack } from "../harness";
 import { base64BodySignature } from "../../../shared/webhooks/signatures";
 import { percentile } from "../stats";
-import type { Cell, SuiteContext, Suite, SuiteReport } from "../suite";
+import type { SuiteContext, Suite, SuiteReport } from "../suite";
 import { ratio } from "../units";
 
 export const INTAKE_RATIO_TARGET = 0.4;
@@ -59,15 +60,6 @@ function orderDelivery(n: number): string {
     .replaceAll("820982911946154508", String(9_000_000_000 + n))
     .replaceAll("115310627314723954", String(8_000_000_000 + n))
     .replaceAll("john@example.com", `bench-${n}@example.com`);
-}
-
-async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await work(next++);
-  }));
-  return performance.now() - started;
 }
 
 async function send(stack: LocalStack, code: string, body: string): Promise<{ status: number; ms: number; json: any }> {
@@ -198,17 +190,6 @@ async function measureEndToEnd(stack: LocalStack, log: (message: string) => void
   await Promise.race([watcher, delay(120_000).then(() => Promise.reject(new Error(`${pending.size} deliveries still not readable after 120 s`)))]);
   return { count: times.length, failed, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
 }
-
-async function withStack<T>(base: Omit<LocalStackOptions, "tableName" | "queuePrefix" | "port">, name: string, wiring: LocalStackOptions["wiring"], use: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const stack = await startLocalStack({ ...base, tableName: `bench-${name}`, queuePrefix: `bench-${name}`, port: 0, wiring, pollIntervalMs: 50 });
-  try {
-    return await use(stack);
-  } finally {
-    await stack.stop();
-  }
-}
-
-const verdict = (pass: boolean): Cell => ({ text: pass ? "PASS" : "FAIL", tone: pass ? "pass" : "fail" });
 
 async function run(context: SuiteContext): Promise<SuiteReport> {
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";

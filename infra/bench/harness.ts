@@ -1,0 +1,43 @@
+/** What the suites that run the local stack share: concurrency, a stack per measurement, the PASS/FAIL cell. */
+import { performance } from "node:perf_hooks";
+import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../local/stack";
+import type { Cell } from "./suite";
+
+/** Runs `work` for items 0..count-1 with `concurrency` in flight; returns the elapsed milliseconds. */
+export async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+  return performance.now() - started;
+}
+
+export type StackBase = Omit<LocalStackOptions, "tableName" | "queuePrefix" | "port">;
+
+/** A local stack of its own (table and queues named after `name`) for `use`; stopped after, its table dropped when asked. */
+export async function withStack<T>(
+  base: StackBase,
+  name: string,
+  wiring: LocalStackOptions["wiring"],
+  use: (stack: LocalStack) => Promise<T>,
+  options: { pollIntervalMs?: number; dropTable?: boolean } = {},
+): Promise<T> {
+  const tableName = `bench-${name}`;
+  const stack = await startLocalStack({ ...base, tableName, queuePrefix: tableName, port: 0, wiring, pollIntervalMs: options.pollIntervalMs ?? 50 });
+  try {
+    return await use(stack);
+  } finally {
+    await stack.stop();
+    if (options.dropTable) {
+      const client = new DynamoDBClient({ endpoint: base.endpoints.dynamodb });
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    }
+  }
+}
+
+export const verdict = (pass: boolean): Cell => ({ text: pass ? "PASS" : "FAIL", tone: pass ? "pass" : "fail" });
