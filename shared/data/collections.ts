@@ -30,3 +30,38 @@ export async function queryWholeCollection(collection: string): Promise<Item[]> 
   } while (startKey);
   return items;
 }
+
+/** Timestamps bounding a list; either end may be open. */
+export interface DateRange {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The key condition of a collection whose sort keys start with an ISO
+ * timestamp (`<timestamp>#<id>`): a date range is a key range, and "#~" sorts
+ * after every id of the last instant.
+ */
+export function dateRangeKeyCondition(collection: string, range: DateRange): { condition: string; values: Item } {
+  const values: Item = { ":collection": collection };
+  if (range.from !== undefined) values[":from"] = range.from;
+  if (range.to !== undefined) values[":to"] = `${range.to}#~`;
+  const condition =
+    range.from !== undefined && range.to !== undefined
+      ? "gsi1pk = :collection AND gsi1sk BETWEEN :from AND :to"
+      : range.from !== undefined
+        ? "gsi1pk = :collection AND gsi1sk >= :from"
+        : range.to !== undefined
+          ? "gsi1pk = :collection AND gsi1sk <= :to"
+          : "gsi1pk = :collection";
+  return { condition, values };
+}
+
+/** A list query's from_date/to_date as a range; a date alone as the upper bound includes that whole day. */
+export function dateRangeOf(query: { from_date?: string; to_date?: string }): DateRange {
+  const dateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return {
+    from: query.from_date === undefined ? undefined : new Date(query.from_date).toISOString(),
+    to: query.to_date === undefined ? undefined : dateOnly(query.to_date) ? `${query.to_date}T23:59:59.999Z` : new Date(query.to_date).toISOString(),
+  };
+}

@@ -4,6 +4,7 @@ import { documentClient, tableName } from "./client";
 import { batchGetItems, keyString, type TableKey } from "./batch";
 import { conditionFailedAt } from "./transactions";
 import { INDEXES } from "./table-definition";
+import { dateRangeKeyCondition, type DateRange } from "./collections";
 import { productKey, productLookupKey } from "./products";
 import { querySkuEntries, type SkuEntry } from "./sku-index";
 import { variantKey } from "./variants";
@@ -212,28 +213,6 @@ export interface OrderFilter {
 
 export const hasOrderFilter = (filter: OrderFilter): boolean => Object.values(filter).some((value) => value !== undefined);
 
-/** Order dates as ISO timestamps; either end may be open. */
-export interface DateRange {
-  from?: string;
-  to?: string;
-}
-
-function keyCondition(storefrontId: number, range: DateRange) {
-  const values: Item = { ":collection": ordersCollection(storefrontId) };
-  // Sort keys start with the order date, so a date range is a key range; "#~" sorts after every id of the last instant.
-  if (range.from !== undefined) values[":from"] = range.from;
-  if (range.to !== undefined) values[":to"] = `${range.to}#~`;
-  const condition =
-    range.from !== undefined && range.to !== undefined
-      ? "gsi1pk = :collection AND gsi1sk BETWEEN :from AND :to"
-      : range.from !== undefined
-        ? "gsi1pk = :collection AND gsi1sk >= :from"
-        : range.to !== undefined
-          ? "gsi1pk = :collection AND gsi1sk <= :to"
-          : "gsi1pk = :collection";
-  return { condition, values };
-}
-
 /**
  * One Query of a storefront's orders, newest first: at most `examine` orders
  * are read, and those matching the filter returned with the key to continue from.
@@ -242,7 +221,7 @@ export async function queryStorefrontOrders(
   storefrontId: number,
   options: { range: DateRange; filter: OrderFilter; examine: number; startKey?: Item },
 ): Promise<{ orders: OrderRecord[]; lastKey: Item | undefined }> {
-  const { condition, values } = keyCondition(storefrontId, options.range);
+  const { condition, values } = dateRangeKeyCondition(ordersCollection(storefrontId), options.range);
   const clauses = Object.entries(options.filter).filter(([, value]) => value !== undefined);
   const page = await documentClient.send(
     new QueryCommand({

@@ -17,6 +17,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
 import { INDEXES, TTL_ATTRIBUTE } from "./table-definition";
+import { dateRangeKeyCondition, type DateRange } from "./collections";
 import type { TableKey } from "./batch";
 
 export const DELIVERY_STATUSES = ["received", "processed", "failed"] as const;
@@ -175,21 +176,10 @@ export interface DeliveryFilter {
 /** One Query of a storefront's deliveries, newest first: at most `examine` read, the matches returned with where to continue. */
 export async function queryDeliveries(
   storefrontId: number,
-  options: { from?: string; to?: string; filter: DeliveryFilter; examine: number; startKey?: Item },
+  options: { range: DateRange; filter: DeliveryFilter; examine: number; startKey?: Item },
 ): Promise<{ deliveries: DeliveryRecord[]; lastKey: Item | undefined }> {
-  const values: Item = { ":collection": collectionOf(storefrontId) };
+  const { condition, values } = dateRangeKeyCondition(collectionOf(storefrontId), options.range);
   const names: Record<string, string> = {};
-  const conditions = ["gsi1pk = :collection"];
-  if (options.from !== undefined && options.to !== undefined) {
-    conditions.push("gsi1sk BETWEEN :from AND :to");
-    Object.assign(values, { ":from": options.from, ":to": `${options.to}#~` });
-  } else if (options.from !== undefined) {
-    conditions.push("gsi1sk >= :from");
-    values[":from"] = options.from;
-  } else if (options.to !== undefined) {
-    conditions.push("gsi1sk <= :to");
-    values[":to"] = `${options.to}#~`;
-  }
   const filters: string[] = [];
   if (options.filter.topic !== undefined) {
     filters.push("topic = :topic");
@@ -208,7 +198,7 @@ export async function queryDeliveries(
     new QueryCommand({
       TableName: tableName(),
       IndexName: INDEXES.byCollection.name,
-      KeyConditionExpression: conditions.join(" AND "),
+      KeyConditionExpression: condition,
       FilterExpression: filters.length > 0 ? filters.join(" AND ") : undefined,
       ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
       ExpressionAttributeValues: values,

@@ -7,7 +7,8 @@
  * newest-first-merge.ts), one BatchGetItem for the counters.
  */
 import { batchGetItems, keyString } from "../data/batch";
-import { collectionSortOf, continuationKeyOf, hasOrderFilter, queryStorefrontOrders, type DateRange, type OrderFilter } from "../data/orders";
+import { collectionSortOf, continuationKeyOf, hasOrderFilter, queryStorefrontOrders, type OrderFilter } from "../data/orders";
+import { dateRangeOf, type DateRange } from "../data/collections";
 import { STATS_KEYS, type StorefrontItem } from "../data/storefronts";
 import type { ListOrdersQuery } from "../schemas/order";
 import { averageMinor } from "./customer-records";
@@ -78,15 +79,6 @@ function matchingTotal(filter: OrderFilter, range: DateRange, counters: Counters
     import_status: statusCounter.import,
   }[kind] as (value: string) => string;
   return count(counters, attribute(status));
-}
-
-export function dateRangeOf(query: Pick<ListOrdersQuery, "from_date" | "to_date">): DateRange {
-  const dateOnly = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
-  return {
-    from: query.from_date === undefined ? undefined : new Date(query.from_date).toISOString(),
-    // A date alone as the upper bound includes that whole day.
-    to: query.to_date === undefined ? undefined : dateOnly(query.to_date) ? `${query.to_date}T23:59:59.999Z` : new Date(query.to_date).toISOString(),
-  };
 }
 
 export async function listOrders(query: ListOrdersQuery, principal: Principal) {

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { amount, currencyCode, externalId, idParam, intParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
+import { amount, currencyCode, dateBound, externalId, idParam, intParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
 import { defineOperation } from "../api/operation";
 
 export const ORDER_STATUSES = ["pending", "confirmed", "processing", "fulfilled", "cancelled", "refunded"] as const;
@@ -93,12 +93,6 @@ export const importOrderBody = v.object({
   updated_at: v.optional(v.pipe(platformTimestamp, v.description("The platform's own last-modified time; an import older than the stored one is not applied"))),
 });
 export type ImportOrderInput = v.InferOutput<typeof importOrderBody>;
-
-/** A date (the whole day) or a timestamp. */
-const dateBound = v.pipe(
-  v.string(),
-  v.check((value) => /^\d{4}-\d{2}-\d{2}($|T)/.test(value) && Number.isFinite(Date.parse(value)), "must be a date (2024-12-01) or an ISO 8601 timestamp"),
-);
 
 export const listOrdersQuery = v.pipe(
   v.object({

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { idParam, intParam, text } from "./common";
+import { dateBound, idParam, intParam, text } from "./common";
 import { storefrontCode } from "./storefront";
 import { defineOperation } from "../api/operation";
 
@@ -14,11 +14,6 @@ export const genericWebhookBody = v.object({
   webhook_event: v.picklist(GENERIC_EVENTS, `must be one of ${GENERIC_EVENTS.join(", ")}`),
   data: v.record(v.string(), v.unknown(), "must be a JSON object"),
 });
-
-const dateBound = v.pipe(
-  v.string(),
-  v.check((value) => /^\d{4}-\d{2}-\d{2}($|T)/.test(value) && Number.isFinite(Date.parse(value)), "must be a date (2024-12-01) or an ISO 8601 timestamp"),
-);
 
 export const listDeliveriesQuery = v.object({
   storefront_id: v.optional(idParam),

@@ -1,10 +1,10 @@
 /** The deliveries API: the list (newest first, across the storefronts in scope) and replay. */
 import { NotFoundError } from "../http/errors";
+import { dateRangeOf } from "../data/collections";
 import { continuationKeyOf, getDelivery, getWebhookStats, markForReplay, queryDeliveries, type DeliveryFilter, type DeliveryRecord } from "../data/webhook-deliveries";
 import { sendToQueue } from "../queues";
 import type { ListDeliveriesQuery } from "../schemas/webhook";
 import { requireStorefrontAccess } from "../domain/catalog-access";
-import { dateRangeOf } from "../domain/order-list";
 import { newestFirstPage, type MergeSource } from "../domain/newest-first-merge";
 import { storefrontsInScope } from "../domain/storefront-scope";
 import type { Principal } from "../domain/roles";
@@ -25,7 +25,7 @@ export async function listDeliveries(query: ListDeliveriesQuery, principal: Prin
   };
   const source: MergeSource<DeliveryRecord> = {
     read: async (storefrontId, examine, startKey) => {
-      const page = await queryDeliveries(storefrontId, { from: range.from, to: range.to, filter, examine, startKey });
+      const page = await queryDeliveries(storefrontId, { range, filter, examine, startKey });
       return { records: page.deliveries, lastKey: page.lastKey };
     },
     sortKeyOf,
