@@ -96,9 +96,3 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
-
-/** A list filter's date bound: a date (the whole day) or a timestamp. */
-export const dateBound = v.pipe(
-  v.string(),
-  v.check((value) => /^\d{4}-\d{2}-\d{2}($|T)/.test(value) && Number.isFinite(Date.parse(value)), "must be a date (2024-12-01) or an ISO 8601 timestamp"),
-);

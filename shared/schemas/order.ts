@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { amount, currencyCode, dateBound, externalId, idParam, intParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
+import { amount, currencyCode, externalId, idParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
+import { dateBound, pagedListQuery } from "./list-query";
 import { defineOperation } from "../api/operation";
 
 export const ORDER_STATUSES = ["pending", "confirmed", "processing", "fulfilled", "cancelled", "refunded"] as const;
@@ -94,28 +95,15 @@ export const importOrderBody = v.object({
 });
 export type ImportOrderInput = v.InferOutput<typeof importOrderBody>;
 
-export const listOrdersQuery = v.pipe(
-  v.object({
-    storefront_id: v.optional(idParam),
-    order_status: v.optional(oneOf(ORDER_STATUSES)),
-    payment_status: v.optional(oneOf(PAYMENT_STATUSES)),
-    fulfillment_status: v.optional(oneOf(FULFILLMENT_STATUSES)),
-    import_status: v.optional(oneOf(IMPORT_STATUSES)),
-    from_date: v.optional(dateBound),
-    to_date: v.optional(dateBound),
-    page: v.optional(intParam(1, MAX_PAGE_DEPTH)),
-    limit: v.optional(intParam(1, 200), "50"),
-    cursor: v.optional(v.string()),
-  }),
-  v.forward(
-    v.check((query) => query.page === undefined || query.cursor === undefined, "cannot be combined with cursor"),
-    ["page"],
-  ),
-  v.forward(
-    v.check((query) => (query.page ?? 1) * query.limit <= MAX_PAGE_DEPTH, `page × limit must be at most ${MAX_PAGE_DEPTH}; use cursor to go further`),
-    ["page"],
-  ),
-);
+export const listOrdersQuery = pagedListQuery({
+  storefront_id: v.optional(idParam),
+  order_status: v.optional(oneOf(ORDER_STATUSES)),
+  payment_status: v.optional(oneOf(PAYMENT_STATUSES)),
+  fulfillment_status: v.optional(oneOf(FULFILLMENT_STATUSES)),
+  import_status: v.optional(oneOf(IMPORT_STATUSES)),
+  from_date: v.optional(dateBound),
+  to_date: v.optional(dateBound),
+});
 export type ListOrdersQuery = v.InferOutput<typeof listOrdersQuery>;
 
 export const orderParams = v.object({ id: idParam });

@@ -4,7 +4,6 @@ import {
   booleanParam,
   externalId,
   idParam,
-  intParam,
   jsonObject,
   MAX_PAGE_DEPTH,
   optionalText,
@@ -14,6 +13,7 @@ import {
   text,
   url,
 } from "./common";
+import { pagedListQuery } from "./list-query";
 import { defineOperation } from "../api/operation";
 
 export const SYNC_STATUSES = ["pending", "synced", "error", "conflict"] as const;
@@ -100,26 +100,13 @@ export type UpdateProductInput = v.InferOutput<typeof updateProductBody>;
 
 export const productParams = v.object({ id: idParam });
 
-export const listProductsQuery = v.pipe(
-  v.object({
-    storefront_id: v.optional(idParam),
-    sync_status: v.optional(syncStatus),
-    is_published: v.optional(booleanParam),
-    category_id: v.optional(idParam),
-    search: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100, "must have at most 100 characters"))),
-    page: v.optional(intParam(1, MAX_PAGE_DEPTH)),
-    limit: v.optional(intParam(1, 200), "50"),
-    cursor: v.optional(v.string()),
-  }),
-  v.forward(
-    v.check((query) => query.page === undefined || query.cursor === undefined, "cannot be combined with cursor"),
-    ["page"],
-  ),
-  v.forward(
-    v.check((query) => (query.page ?? 1) * query.limit <= MAX_PAGE_DEPTH, `page × limit must be at most ${MAX_PAGE_DEPTH}; use cursor to go further`),
-    ["page"],
-  ),
-);
+export const listProductsQuery = pagedListQuery({
+  storefront_id: v.optional(idParam),
+  sync_status: v.optional(syncStatus),
+  is_published: v.optional(booleanParam),
+  category_id: v.optional(idParam),
+  search: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100, "must have at most 100 characters"))),
+});
 export type ListProductsQuery = v.InferOutput<typeof listProductsQuery>;
 
 const money = v.pipe(v.string(), v.description("Decimal amount in the product's currency"));

@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { dateBound, idParam, intParam, text } from "./common";
+import { idParam, intParam, text } from "./common";
+import { dateBound } from "./list-query";
 import { storefrontCode } from "./storefront";
 import { defineOperation } from "../api/operation";
 
