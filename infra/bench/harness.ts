@@ -41,3 +41,30 @@ export async function withStack<T>(
 }
 
 export const verdict = (pass: boolean): Cell => ({ text: pass ? "PASS" : "FAIL", tone: pass ? "pass" : "fail" });
+
+export interface BenchApi {
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/** The stack's API with a fresh admin key (issued in this process, which shares the stack's table). */
+export async function adminApi(stack: LocalStack): Promise<BenchApi> {
+  const { issueApiKey } = await import("../../shared/domain/api-keys");
+  const { token } = await issueApiKey({ name: "bench", role: "admin", storefrontIds: null });
+  return {
+    call: async (method, path, body) => {
+      const response = await fetch(`${stack.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+  };
+}
+
+/** A Shopify storefront in USD named after `code`, with `fields` added; its id. */
+export async function createStorefront(api: BenchApi, code: string, fields: Record<string, unknown> = {}): Promise<number> {
+  const response = await api.call("POST", "/api/ecommerce/storefronts", { storefront_code: code, storefront_name: `Bench ${code}`, platform_type: "shopify", default_currency: "USD", ...fields });
+  if (response.status !== 201) throw new Error(`Cannot create storefront ${code}: ${JSON.stringify(response.body)}`);
+  return response.body.storefront.storefront_id;
+}

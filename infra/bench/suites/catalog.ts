@@ -25,7 +25,7 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { inParallel, verdict, withStack } from "../harness";
+import { adminApi, createStorefront, inParallel, verdict, withStack, type BenchApi as Api } from "../harness";
 import { distribution, median } from "../stats";
 import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ms, ratio } from "../units";
@@ -60,33 +60,8 @@ const shared = async () => ({
   records: await import("../../../shared/domain/product-records"),
   stats: await import("../../../shared/domain/catalog-stats"),
   storefronts: await import("../../../shared/data/storefronts"),
-  apiKeys: await import("../../../shared/domain/api-keys"),
 });
 type Shared = Awaited<ReturnType<typeof shared>>;
-
-interface Api {
-  get(path: string): Promise<{ status: number; body: any }>;
-  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
-}
-
-async function apiFor(stack: LocalStack, modules: Shared): Promise<Api> {
-  const { token } = await modules.apiKeys.issueApiKey({ name: "bench", role: "admin", storefrontIds: null });
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  };
-  return { get: (path) => call("GET", path), post: (path, body) => call("POST", path, body) };
-}
-
-async function createStorefront(api: Api, code: string): Promise<number> {
-  const response = await api.post("/api/ecommerce/storefronts", { storefront_code: code, storefront_name: `Bench ${code}`, platform_type: "shopify", default_currency: "USD" });
-  if (response.status !== 201) throw new Error(`Cannot create storefront ${code}: ${JSON.stringify(response.body)}`);
-  return response.body.storefront.storefront_id;
-}
 
 /** A product request as a connector sends it; `index` varies its fields the way a real catalog would. */
 function productBody(storefrontId: number, index: number) {
@@ -175,7 +150,7 @@ async function measureList(api: Api, modules: Shared, storefrontId: number, runs
       meter.capacity = 0;
       meter.requests = 0;
       const started = performance.now();
-      last = await api.get(path);
+      last = await api.call("GET", path);
       const elapsed = performance.now() - started;
       if (last.status !== 200 || last.body.products.length !== PAGE_SIZE) throw new Error(`Unexpected product list: ${JSON.stringify(last.body).slice(0, 300)}`);
       if (run < WARM_UP_READS) continue;
@@ -212,7 +187,7 @@ async function measureRawPuts(modules: Shared, raw: DynamoDBDocumentClient, tabl
 async function measureUpserts(api: Api, stack: LocalStack, storefrontId: number, count: number, offset: number) {
   const started = performance.now();
   await inParallel(count, CLIENTS, async (index) => {
-    const response = await api.post("/api/ecommerce/products", productBody(storefrontId, offset + index));
+    const response = await api.call("POST", "/api/ecommerce/products", productBody(storefrontId, offset + index));
     if (response.status !== 201) throw new Error(`Upsert failed: ${JSON.stringify(response.body)}`);
   });
   const acknowledged = performance.now() - started;
@@ -229,7 +204,7 @@ interface WriteRound {
 
 async function measureWrites(context: SuiteContext, stack: LocalStack, endpoint: string) {
   const modules = await shared();
-  const api = await apiFor(stack, modules);
+  const api = await adminApi(stack);
   const storefrontId = await createStorefront(api, "BENCH-UPSERT");
   const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }), { marshallOptions: { removeUndefinedValues: true } });
   const perRound = UPSERTS / WRITE_ROUNDS;
@@ -248,7 +223,7 @@ async function measureWrites(context: SuiteContext, stack: LocalStack, endpoint:
   } finally {
     raw.destroy();
   }
-  const counted = (await api.get(`/api/ecommerce/products?storefront_id=${storefrontId}&limit=1`)).body.statistics.total_products as number;
+  const counted = (await api.call("GET", `/api/ecommerce/products?storefront_id=${storefrontId}&limit=1`)).body.statistics.total_products as number;
   return { rounds, ratio: median(rounds.map((each) => each.ratio)), counted };
 }
 
@@ -271,7 +246,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
     const withoutStreams = { functions: functions.filter((fn) => fn.trigger.type !== "stream"), queues };
     const reads = await withStack(base, "catalog-reads", withoutStreams, async (stack) => {
       const modules = await shared();
-      const api = await apiFor(stack, modules);
+      const api = await adminApi(stack);
       const small = await createStorefront(api, "BENCH-1K");
       const large = await createStorefront(api, "BENCH-20K");
       context.log(`seeding ${SMALL_CATALOG} and ${LARGE_CATALOG} products`);

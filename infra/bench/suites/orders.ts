@@ -29,7 +29,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dyn
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { inParallel, verdict, withStack } from "../harness";
+import { adminApi, createStorefront, inParallel, verdict, withStack, type BenchApi as Api } from "../harness";
 import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ratio } from "../units";
 
@@ -56,27 +56,8 @@ const shared = async () => ({
   records: await import("../../../shared/domain/order-records"),
   counters: await import("../../../shared/domain/order-counters"),
   storefronts: await import("../../../shared/data/storefronts"),
-  apiKeys: await import("../../../shared/domain/api-keys"),
 });
 type Shared = Awaited<ReturnType<typeof shared>>;
-
-interface Api {
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
-}
-
-async function apiFor(stack: LocalStack, modules: Shared): Promise<Api> {
-  const { token } = await modules.apiKeys.issueApiKey({ name: "bench", role: "admin", storefrontIds: null });
-  return {
-    call: async (method, path, body) => {
-      const response = await fetch(`${stack.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-  };
-}
 
 async function expectOk(response: Promise<{ status: number; body: any }>, what: string) {
   const result = await response;
@@ -205,13 +186,9 @@ async function createProducts(api: Api, storefrontId: number, count: number, inv
   return ids;
 }
 
-async function createStorefront(api: Api, code: string): Promise<number> {
-  return (await expectOk(api.call("POST", "/api/ecommerce/storefronts", { storefront_code: code, storefront_name: `Bench ${code}`, platform_type: "shopify" }), "storefront")).storefront.storefront_id;
-}
-
 /** Part 1: write capacity of one import and of what the processors write for it. */
 async function measureWriteCost(stack: LocalStack, modules: Shared, endpoint: string, log: (message: string) => void) {
-  const api = await apiFor(stack, modules);
+  const api = await adminApi(stack);
   const storefrontId = await createStorefront(api, "BENCH-WCU");
   const products = await createProducts(api, storefrontId, Math.max(...LINE_COUNTS), 1_000);
   // The customer exists already: the figures are those of a returning customer's order.
@@ -247,7 +224,7 @@ async function measureRawPuts(endpoint: string, tableName: string, item: Record<
 
 /** Part 2: 200 orders of one product by one customer, 32 clients; everything must end exact. */
 async function measureConcurrency(stack: LocalStack, modules: Shared, endpoint: string, log: (message: string) => void) {
-  const api = await apiFor(stack, modules);
+  const api = await adminApi(stack);
   const storefrontId = await createStorefront(api, "BENCH-CONC");
   const [product] = await createProducts(api, storefrontId, 1, 1_000);
   await stack.drain(60_000);
@@ -373,7 +350,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       const withoutStreams = { functions: allFunctions.functions.filter((fn) => fn.trigger.type !== "stream"), queues: allFunctions.queues };
       const reads = await withStack(baseFor(dynamodb), "orders-reads", withoutStreams, async (stack) => {
         const modules = await shared();
-        const api = await apiFor(stack, modules);
+        const api = await adminApi(stack);
         const small = await createStorefront(api, "BENCH-1K");
         const large = await createStorefront(api, "BENCH-50K");
         context.log(`seeding ${SMALL} and ${LARGE} orders`);

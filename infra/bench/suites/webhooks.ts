@@ -30,7 +30,7 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { inParallel, verdict, withStack } from "../harness";
+import { adminApi, createStorefront, inParallel, verdict, withStack } from "../harness";
 import { base64BodySignature } from "../../../shared/webhooks/signatures";
 import { percentile } from "../stats";
 import type { SuiteContext, Suite, SuiteReport } from "../suite";
@@ -79,19 +79,6 @@ async function send(stack: LocalStack, code: string, body: string): Promise<{ st
   return { status: response.status, ms: performance.now() - started, json };
 }
 
-async function createStorefront(stack: LocalStack, code: string): Promise<number> {
-  const { issueApiKey } = await import("../../../shared/domain/api-keys");
-  const { token } = await issueApiKey({ name: "bench", role: "admin", storefrontIds: null });
-  const response = await fetch(`${stack.url}/api/ecommerce/storefronts`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ storefront_code: code, storefront_name: `Bench ${code}`, platform_type: "shopify", webhook_secret: SECRET }),
-  });
-  const json = (await response.json()) as any;
-  if (response.status !== 201) throw new Error(`storefront: ${JSON.stringify(json)}`);
-  return json.storefront.storefront_id;
-}
-
 /** The raw PutItem baseline stores the body as received, uncompressed: what storing a delivery naively costs. */
 async function rawPutsPerSecond(endpoint: string, tableName: string, bodyBytes: number, round: string): Promise<number> {
   const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
@@ -108,7 +95,7 @@ async function rawPutsPerSecond(endpoint: string, tableName: string, bodyBytes: 
 
 async function measureIntake(stack: LocalStack, dynamodb: string, log: (message: string) => void) {
   const code = "BENCH-INTAKE";
-  await createStorefront(stack, code);
+  await createStorefront(await adminApi(stack), code, { webhook_secret: SECRET });
   const bodies = Array.from({ length: INTAKE_DELIVERIES + WARM_UP_DELIVERIES }, (_, n) => orderDelivery(n));
   const bodyBytes = Buffer.byteLength(bodies[0]!);
   log(`warming up with ${WARM_UP_DELIVERIES} deliveries`);
@@ -136,7 +123,7 @@ async function measureIntake(stack: LocalStack, dynamodb: string, log: (message:
 
 async function measureEndToEnd(stack: LocalStack, log: (message: string) => void) {
   const code = "BENCH-E2E";
-  const storefrontId = await createStorefront(stack, code);
+  const storefrontId = await createStorefront(await adminApi(stack), code, { webhook_secret: SECRET });
   const { orderKey, orderLookupKey } = await import("../../../shared/data/orders");
   const { customerKey } = await import("../../../shared/data/customers");
   const { batchGetItems, keyString } = await import("../../../shared/data/batch");
