@@ -14,6 +14,8 @@ import { paymentOperations } from "../shared/schemas/payment";
 import { shippingOperations } from "../shared/schemas/shipping";
 import { webhookOperations } from "../shared/schemas/webhook";
 import { WEBHOOK_MAX_RECEIVES, WEBHOOK_QUEUE } from "../shared/webhooks/queue";
+import { cartOperations } from "../shared/schemas/cart";
+import { EMAIL_EVENTS_QUEUE, RECOVERY_EMAIL_QUEUE } from "../shared/carts/queues";
 import { openApiOperation } from "../shared/api/openapi-operation";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
@@ -57,6 +59,10 @@ export interface FunctionSpec {
 export const queues: QueueSpec[] = [
   // Webhook deliveries to process; the worker backs off between tries and marks a delivery failed on the last one.
   { name: WEBHOOK_QUEUE, visibilityTimeoutSeconds: 60, maxReceiveCount: WEBHOOK_MAX_RECEIVES },
+  // Recovery emails to send, one (cart, step) each; a send SES refuses is retried, then dead-lettered.
+  { name: RECOVERY_EMAIL_QUEUE, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  // SES bounce and complaint events, from the configuration set's SNS topic.
+  { name: EMAIL_EVENTS_QUEUE, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
 ];
 
 const http = (name: string, entry: string, operation: Operation, access: Access): FunctionSpec => ({
@@ -69,6 +75,56 @@ const http = (name: string, entry: string, operation: Operation, access: Access)
 /** Stream records of orders (sk = ORDER): every import and status change. */
 const ORDER_RECORDS = { dynamodb: { Keys: { sk: { S: ["ORDER"] } } } };
 
+/** Carts, abandonment and recovery emails. */
+const cartFunctions: FunctionSpec[] = [
+  http("carts-upsert", "functions/http/carts/upsert.ts", cartOperations.upsert, { table: "readWrite" }),
+  http("carts-get", "functions/http/carts/get.ts", cartOperations.get, { table: "read" }),
+  http("carts-abandoned", "functions/http/carts/abandoned.ts", cartOperations.listAbandoned, { table: "read" }),
+  http("carts-recover", "functions/http/carts/recover.ts", cartOperations.recover, { table: "read", sendTo: [RECOVERY_EMAIL_QUEUE] }),
+  http("carts-unsubscribe", "functions/http/carts/unsubscribe.ts", cartOperations.unsubscribe, { table: "readWrite", credentials: "decrypt" }),
+  http("carts-unsubscribe-one-click", "functions/http/carts/unsubscribe-one-click.ts", cartOperations.unsubscribeOneClick, { table: "readWrite", credentials: "decrypt" }),
+  {
+    name: "cart-counters",
+    entry: "functions/streams/cart-counters.ts",
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["CART"] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "cart-conversion",
+    entry: "functions/streams/cart-conversion.ts",
+    // Orders that name their cart or checkout.
+    trigger: {
+      type: "stream",
+      filters: [
+        { eventName: ["INSERT", "MODIFY"], dynamodb: { Keys: { sk: { S: ["ORDER"] } }, NewImage: { checkout_token: { S: [{ exists: true }] } } } },
+        { eventName: ["INSERT", "MODIFY"], dynamodb: { Keys: { sk: { S: ["ORDER"] } }, NewImage: { cart_token: { S: [{ exists: true }] } } } },
+      ],
+      batchSize: 100,
+      maxRetries: 10,
+    },
+    access: { table: "readWrite" },
+  },
+  {
+    name: "cart-schedule",
+    entry: "functions/schedules/cart-schedule.ts",
+    trigger: { type: "schedule", expression: "rate(5 minutes)" },
+    access: { table: "readWrite", sendTo: [RECOVERY_EMAIL_QUEUE] },
+    timeoutSeconds: 300,
+  },
+  {
+    name: "recovery-email-worker",
+    entry: "functions/queues/recovery-email-worker.ts",
+    trigger: { type: "queue", queue: RECOVERY_EMAIL_QUEUE, batchSize: 10 },
+    // Makes the unsubscribe-link signing key on first use: encrypt and decrypt.
+    access: { table: "readWrite", sendEmail: true, credentials: "encryptDecrypt" },
+  },
+  {
+    name: "email-events-worker",
+    entry: "functions/queues/email-events-worker.ts",
+    trigger: { type: "queue", queue: EMAIL_EVENTS_QUEUE, batchSize: 10 },
+    access: { table: "readWrite" },
+  },
+];
 export const functions: FunctionSpec[] = [
   {
     name: "api-key-authorizer",
@@ -172,7 +228,9 @@ export const functions: FunctionSpec[] = [
     // sendTo gives the worker its own queue's URL, to set each failed message's retry delay.
     access: { table: "readWrite", sendTo: [WEBHOOK_QUEUE] },
   },
+  ...cartFunctions,
 ];
+
 
 export const httpOperations = (): Operation[] =>
   functions.flatMap((fn) => (fn.trigger.type === "http" ? [fn.trigger.operation] : []));

@@ -4,11 +4,12 @@
  */
 import type { Suite } from "./suite";
 import { bundlesSuite } from "./suites/bundles";
+import { cartsSuite } from "./suites/carts";
 import { catalogSuite } from "./suites/catalog";
 import { ordersSuite } from "./suites/orders";
 import { webhooksSuite } from "./suites/webhooks";
 
-export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite];
+export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite, cartsSuite];
 
 /** The suites to run: the named ones in registry order, or all when none are named. */
 export function selectSuites(names: string[]): Suite[] {

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   pollIntervalMs?: number;
   /** Fire scheduled functions on their schedules (tests usually call `scheduler.fire` instead). */
   runSchedules?: boolean;
+  /** The scheduler's clock: the time scheduled events carry (tests move it forward). */
+  clock?: () => Date;
   /** Keeps stream positions across restarts (npm start keeps them with its data). */
   streamPositionsFile?: string;
   log?: (message: string, detail?: Record<string, unknown>) => void;
@@ -60,7 +62,9 @@ function configureEnvironment(options: LocalStackOptions): void {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = options.endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = options.endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = options.endpoints.sqs;
-  process.env.AWS_ENDPOINT_URL_SES = options.endpoints.ses;
+  process.env.AWS_ENDPOINT_URL_SESV2 = options.endpoints.ses;
+  // The sender address of recovery emails; in AWS it comes from the stack (a verified SES identity).
+  process.env.SENDER_EMAIL ??= "no-reply@example.com";
   process.env.TABLE_NAME = options.tableName;
   process.env.CREDENTIALS_KEY_FILE = options.credentialsKeyFile;
   delete process.env.CREDENTIALS_KMS_KEY_ID;
@@ -98,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       : undefined;
   const server = createGateway({ routes, authorizer, log, extraPages: { "/docs": { contentType: "text/html; charset=utf-8", body: DOCS_PAGE } } });
   const port = await listen(server, options.port);
+  // Links in emails (unsubscribe) point at this API.
+  process.env.PUBLIC_API_URL = `http://127.0.0.1:${port}/`;
 
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const streamPoller = startStreamPoller({
@@ -118,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return [startQueuePoller({ sqs, queueUrl: queue.url, queueArn: queue.arn, spec, handler, log, waitTimeSeconds: 1 })];
   });
   const scheduled = loaded.filter(({ spec }) => spec.trigger.type === "schedule");
-  const scheduler = startScheduler({ jobs: scheduled, log });
+  const scheduler = startScheduler({ jobs: scheduled, log, now: options.clock });
   // Without runSchedules, jobs fire only when asked (scheduler.fire); a stopped scheduler still fires on request.
   if (!options.runSchedules) scheduler.stop();
 

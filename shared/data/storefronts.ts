@@ -51,6 +51,12 @@ export interface StorefrontItem {
   is_connected: boolean;
   connection_status: string;
   created_by: number | null;
+  /** Abandoned-cart settings; absent on storefronts stored before they existed (read them with cartSettingsOf). */
+  abandoned_cart_hours?: number;
+  auto_recover_carts?: boolean;
+  recovery_email_delays_hours?: number[];
+  recovery_daily_send_limit?: number;
+  recovery_sender_email?: string | null;
   created_at: string;
   updated_at: string;
 }

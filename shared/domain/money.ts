@@ -1,3 +1,4 @@
+import type { FieldIssue } from "../http/errors";
 /**
  * Money is held as integer minor units (cents) and shown as decimal strings
  * with the currency's own number of decimals.
@@ -45,4 +46,15 @@ function numberToPlainString(value: number): string | undefined {
   // Shortest round-trip representation; reject exponent forms (1e-7, 1e21).
   const text = String(value);
   return /e/i.test(text) ? undefined : text;
+}
+
+/** Reads a validated decimal amount as minor units, collecting an issue naming the field when it has too many decimals. */
+export function minorOf(value: string | undefined, currency: string, field: string, issues: FieldIssue[], fallback = 0): number {
+  if (value === undefined) return fallback;
+  const minor = toMinorUnits(value, currency);
+  if (minor === undefined) {
+    issues.push({ field, message: `must have at most ${currencyDecimals(currency)} decimals in ${currency}` });
+    return 0;
+  }
+  return Number(minor);
 }

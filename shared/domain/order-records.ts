@@ -16,7 +16,7 @@ import type {
   PaymentStatus,
 } from "../schemas/order";
 import type { orderItemView as orderItemViewSchema, orderView as orderViewSchema } from "../schemas/order-responses";
-import { currencyDecimals, formatMinorUnits, toMinorUnits } from "./money";
+import { formatMinorUnits, minorOf } from "./money";
 import { inOrder, type AllFieldsListed } from "./record-fields";
 
 export interface OrderRecord {
@@ -58,6 +58,9 @@ export interface OrderRecord {
   is_gift: boolean;
   gift_message: string | null;
   customer_note: string | null;
+  /** The cart and checkout the order came from, when the platform says: they link the order to its cart. */
+  cart_token: string | null;
+  checkout_token: string | null;
   tags: string[];
   item_count: number;
   /** Set by the inventory processor when fulfilling the order would have taken tracked stock below zero. */
@@ -109,17 +112,6 @@ export type ImportedOrderFields = Omit<
   OrderRecord,
   "ecommerce_order_id" | "ecommerce_customer_id" | "cancelled_at" | "fulfilled_at" | "shipping_carrier" | "tracking_number" | "tracking_url" | "product_quantities" | "imported_at" | "created_at" | "updated_at" | "version"
 >;
-
-/** Reads a validated decimal amount as minor units, collecting an issue naming the field when it has too many decimals. */
-function minorOf(value: string | undefined, currency: string, field: string, issues: FieldIssue[], fallback = 0): number {
-  if (value === undefined) return fallback;
-  const minor = toMinorUnits(value, currency);
-  if (minor === undefined) {
-    issues.push({ field, message: `must have at most ${currencyDecimals(currency)} decimals in ${currency}` });
-    return 0;
-  }
-  return Number(minor);
-}
 
 function importedItem(input: LineItemInput, currency: string, index: number, issues: FieldIssue[]) {
   const field = (name: string) => `body.line_items.${index}.${name}`;
@@ -188,6 +180,8 @@ export function toImportedOrder(input: ImportOrderInput, defaultCurrency: string
     is_gift: input.is_gift,
     gift_message: input.gift_message ?? null,
     customer_note: input.customer_note ?? null,
+    cart_token: input.cart_token ?? null,
+    checkout_token: input.checkout_token ?? null,
     tags: input.tags,
     item_count: items.length,
     platform_updated_at: input.updated_at ?? null,
@@ -323,6 +317,8 @@ export const ORDER_VIEW_FIELDS = [
   "is_gift",
   "gift_message",
   "customer_note",
+  "cart_token",
+  "checkout_token",
   "tags",
   "item_count",
   "oversold",

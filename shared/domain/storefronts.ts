@@ -16,6 +16,7 @@ import {
 } from "../data/storefronts";
 import { decodeCursor, encodeCursor } from "../data/cursor";
 import {
+  CART_SETTING_DEFAULTS,
   CREDENTIAL_FIELDS,
   storefrontView as storefrontViewSchema,
   type StorefrontView,
@@ -34,6 +35,7 @@ const VIEW_FIELDS = Object.keys(storefrontViewSchema.entries) as (keyof Storefro
 export function storefrontView(storefront: StorefrontItem, stats: StorefrontStats): StorefrontView {
   const { credentials, ...fields } = storefront;
   const view: Record<string, unknown> = {
+    ...cartSettingsOf(storefront),
     ...fields,
     credentials: Object.fromEntries(
       CREDENTIAL_FIELDS.map((field) => [field, { is_set: Boolean(credentials[field]), last4: credentials[field]?.last4 ?? null }]),
@@ -43,6 +45,17 @@ export function storefrontView(storefront: StorefrontItem, stats: StorefrontStat
     total_revenue: formatMinorUnits(stats.revenue_minor[storefront.default_currency] ?? 0, storefront.default_currency),
   };
   return Object.fromEntries(VIEW_FIELDS.map((field) => [field, view[field] ?? null])) as StorefrontView;
+}
+
+/** A storefront's abandoned-cart settings, defaults filled in. */
+export function cartSettingsOf(storefront: StorefrontItem) {
+  return {
+    abandoned_cart_hours: storefront.abandoned_cart_hours ?? CART_SETTING_DEFAULTS.abandoned_cart_hours,
+    auto_recover_carts: storefront.auto_recover_carts ?? CART_SETTING_DEFAULTS.auto_recover_carts,
+    recovery_email_delays_hours: storefront.recovery_email_delays_hours ?? CART_SETTING_DEFAULTS.recovery_email_delays_hours,
+    recovery_daily_send_limit: storefront.recovery_daily_send_limit ?? CART_SETTING_DEFAULTS.recovery_daily_send_limit,
+    recovery_sender_email: storefront.recovery_sender_email ?? CART_SETTING_DEFAULTS.recovery_sender_email,
+  };
 }
 
 async function encryptCredentials(

@@ -24,9 +24,14 @@ export interface HttpReply {
   statusCode: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as it is (with its own content-type header) instead of as JSON. */
+  raw?: boolean;
 }
 
 export const reply = (statusCode: number, body: unknown, headers?: Record<string, string>): HttpReply => ({ statusCode, body, headers });
+
+/** A page for people rather than programs (the unsubscribe link opened in a browser). */
+export const htmlReply = (statusCode: number, html: string): HttpReply => ({ statusCode, body: html, headers: { "content-type": "text/html; charset=utf-8" }, raw: true });
 
 /** Routes that need a role always have a caller; public routes may not. */
 type CallerOf<O extends Operation> = O["role"] extends Role ? Principal : Principal | undefined;
@@ -63,7 +68,8 @@ export function httpRoute<O extends Operation>(operation: O, fn: (request: HttpR
     });
 }
 
-function toResult({ statusCode, body, headers }: HttpReply): APIGatewayProxyStructuredResultV2 {
+function toResult({ statusCode, body, headers, raw }: HttpReply): APIGatewayProxyStructuredResultV2 {
+  if (raw) return { statusCode, headers: { ...headers }, body: String(body) };
   return {
     statusCode,
     headers: { "content-type": "application/json", ...headers },

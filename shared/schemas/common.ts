@@ -31,6 +31,8 @@ export const intParam = (min: number, max: number) =>
 
 export const booleanParam = v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((value) => value === "true"));
 
+export const email = v.pipe(v.string(), v.trim(), v.maxLength(320, "must have at most 320 characters"), v.email("must be an email address"));
+
 export const isoTimestamp = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp"));
 
 /** Above this, `page` paging is refused: walking pages costs as much as reading every item before the page. */

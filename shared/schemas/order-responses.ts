@@ -76,6 +76,8 @@ export const orderView = v.object({
   is_gift: v.boolean(),
   gift_message: nullableText,
   customer_note: nullableText,
+  cart_token: nullableText,
+  checkout_token: nullableText,
   tags: v.array(v.string()),
   item_count: v.number(),
   oversold: v.pipe(v.optional(v.boolean()), v.description("true when fulfilling took more than the tracked stock held; the stock was left as it was")),

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { amount, currencyCode, externalId, idParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
+import { amount, currencyCode, email, externalId, idParam, MAX_PAGE_DEPTH, optionalText, platformTimestamp, positiveId, quantity, text } from "./common";
 import { dateBound, pagedListQuery } from "./list-query";
 import { defineOperation } from "../api/operation";
 
@@ -17,7 +17,6 @@ export const MAX_LINE_ITEMS = 95;
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => v.picklist(values, `must be one of ${values.join(", ")}`);
 const flag = v.boolean("must be true or false");
-const email = v.pipe(v.string(), v.trim(), v.maxLength(320, "must have at most 320 characters"), v.email("must be an email address"));
 
 const address = v.object({
   first_name: optionalText(100),
@@ -85,6 +84,8 @@ export const importOrderBody = v.object({
   is_gift: v.optional(flag, false),
   gift_message: optionalText(1000),
   customer_note: optionalText(2000),
+  cart_token: v.optional(v.nullable(v.pipe(externalId, v.description("The storefront's cart token; the cart with this token becomes converted")))),
+  checkout_token: v.optional(v.nullable(v.pipe(externalId, v.description("The checkout (external_cart_id) the order completes; that cart becomes converted")))),
   tags: v.optional(v.pipe(v.array(text(100, 1), "must be a list"), v.maxLength(50, "must have at most 50 tags")), []),
   line_items: v.pipe(
     v.array(lineItem, "must be a list of line items"),

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { currencyCode, idParam, intParam, optionalText, text, timeZone, url } from "./common";
+import { currencyCode, email, idParam, intParam, optionalText, text, timeZone, url } from "./common";
 import { defineOperation } from "../api/operation";
 
 export const PLATFORM_TYPES = ["shopify", "woocommerce", "magento", "custom", "amazon", "ebay", "etsy"] as const;
@@ -42,6 +42,16 @@ const storefrontFields = {
   is_connected: v.boolean(),
   connection_status: v.picklist(CONNECTION_STATUSES, `must be one of ${CONNECTION_STATUSES.join(", ")}`),
   created_by: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+  abandoned_cart_hours: v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(720, "must be at most 720")),
+  auto_recover_carts: v.boolean(),
+  recovery_email_delays_hours: v.pipe(
+    v.array(v.pipe(v.number(), v.integer("must be whole hours"), v.minValue(1, "must be at least 1"), v.maxValue(720, "must be at most 720")), "must be a list of hours"),
+    v.minLength(1, "must have at least one delay"),
+    v.maxLength(3, "must have at most 3 delays"),
+    v.check((hours) => hours.every((hour, index) => index === 0 || hour > hours[index - 1]!), "must be increasing"),
+  ),
+  recovery_daily_send_limit: v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(0, "must not be negative"), v.maxValue(1_000_000, "must be at most 1000000")),
+  recovery_sender_email: v.optional(v.nullable(email)),
 };
 
 const DEFAULTS = {
@@ -58,7 +68,20 @@ const DEFAULTS = {
   is_active: true,
   is_connected: false,
   connection_status: "disconnected",
+  abandoned_cart_hours: 24,
+  auto_recover_carts: false,
+  recovery_email_delays_hours: [1, 24, 72],
+  recovery_daily_send_limit: 1000,
 } as const;
+
+/** Abandoned-cart settings of a storefront stored before they existed read as the defaults. */
+export const CART_SETTING_DEFAULTS = {
+  abandoned_cart_hours: DEFAULTS.abandoned_cart_hours,
+  auto_recover_carts: DEFAULTS.auto_recover_carts,
+  recovery_email_delays_hours: [...DEFAULTS.recovery_email_delays_hours],
+  recovery_daily_send_limit: DEFAULTS.recovery_daily_send_limit,
+  recovery_sender_email: null,
+};
 
 export const createStorefrontBody = v.object({
   ...storefrontFields,
@@ -75,6 +98,10 @@ export const createStorefrontBody = v.object({
   is_active: v.optional(storefrontFields.is_active, DEFAULTS.is_active),
   is_connected: v.optional(storefrontFields.is_connected, DEFAULTS.is_connected),
   connection_status: v.optional(storefrontFields.connection_status, DEFAULTS.connection_status),
+  abandoned_cart_hours: v.optional(storefrontFields.abandoned_cart_hours, DEFAULTS.abandoned_cart_hours),
+  auto_recover_carts: v.optional(storefrontFields.auto_recover_carts, DEFAULTS.auto_recover_carts),
+  recovery_email_delays_hours: v.optional(storefrontFields.recovery_email_delays_hours, () => [...DEFAULTS.recovery_email_delays_hours]),
+  recovery_daily_send_limit: v.optional(storefrontFields.recovery_daily_send_limit, DEFAULTS.recovery_daily_send_limit),
 });
 export type CreateStorefrontInput = v.InferOutput<typeof createStorefrontBody>;
 
@@ -126,6 +153,11 @@ export const storefrontView = v.object({
   is_connected: v.boolean(),
   connection_status: v.picklist(CONNECTION_STATUSES),
   created_by: v.nullable(v.number()),
+  abandoned_cart_hours: v.pipe(v.number(), v.description("Inactivity after which an active cart is abandoned")),
+  auto_recover_carts: v.pipe(v.boolean(), v.description("Send the recovery email sequence automatically")),
+  recovery_email_delays_hours: v.pipe(v.array(v.number()), v.description("When each email of the sequence goes, in hours after abandonment")),
+  recovery_daily_send_limit: v.pipe(v.number(), v.description("Recovery emails sent per day at most (UTC days)")),
+  recovery_sender_email: v.nullable(v.string()),
   created_at: v.string(),
   updated_at: v.string(),
   product_count: v.number(),

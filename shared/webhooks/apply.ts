@@ -18,6 +18,8 @@ import { updateProduct, upsertProduct } from "../domain/products";
 import { createVariant, deleteVariant, listVariants, updateVariant } from "../domain/variants";
 import { recordPayment } from "../domain/payments";
 import { applyPlatformCustomer } from "../domain/customers";
+import { upsertCart } from "../domain/carts";
+import { upsertCartBody } from "../schemas/cart";
 import type { Principal } from "../domain/roles";
 import { formatMinorUnits } from "../domain/money";
 import { UnreadablePayloadError, type Body, type WebhookAction } from "./actions";
@@ -129,6 +131,11 @@ async function applyCustomer(storefrontId: number, body: Body): Promise<string> 
   return `customer ${result.customerId} ${result.changed ? "updated" : "unchanged"}`;
 }
 
+async function applyCart(storefrontId: number, body: Body): Promise<string> {
+  const outcome = await upsertCart(parseWith(upsertCartBody, { ...body, storefront_id: storefrontId }, "data"), asStorefront(storefrontId));
+  return `cart ${outcome.cart.cart_id} ${outcome.action}`;
+}
+
 /**
  * A platform refund: each refund transaction recorded once (by its external
  * transaction id) against the payment it refunds. The platform captured the
@@ -185,7 +192,7 @@ export async function applyActions(storefrontId: number, actions: WebhookAction[
         done.push(await applyRefund(storefrontId, action));
         break;
       case "upsert_cart":
-        done.push("cart not kept: abandoned-cart recovery is not built yet");
+        done.push(await applyCart(storefrontId, action.body));
         break;
       case "ignore":
         done.push(`ignored: ${action.reason}`);

@@ -191,6 +191,8 @@ function orderBody(order: Json, topic: string): Body {
     is_test_order: booleanOf(order.test),
     requires_shipping: lines.length > 0 ? lines.some((line) => line.requires_shipping !== false) : undefined,
     customer_note: textOf(order.note) ?? null,
+    cart_token: idOf(order.cart_token) ?? null,
+    checkout_token: idOf(order.checkout_token) ?? null,
     tags: splitTags(order.tags),
     line_items: lines,
     updated_at: order.updated_at,
@@ -308,6 +310,19 @@ function customerBody(customer: Json, topic: string): Body {
   });
 }
 
+/** UTM parameters of the landing page's query string. */
+function utmOf(landingSite: string | undefined): Body {
+  if (!landingSite) return {};
+  const query = new URLSearchParams(landingSite.split("?")[1] ?? "");
+  return compact({ utm_source: query.get("utm_source") ?? undefined, utm_medium: query.get("utm_medium") ?? undefined, utm_campaign: query.get("utm_campaign") ?? undefined });
+}
+
+function browserInfo(client: Json | undefined): Body | undefined {
+  if (!client) return undefined;
+  const info = compact({ user_agent: textOf(client.user_agent), accept_language: textOf(client.accept_language) });
+  return Object.keys(info).length > 0 ? info : undefined;
+}
+
 function cartBody(checkout: Json, topic: string): Body {
   const customer = recordOf(checkout.customer) ?? {};
   const lines = records(checkout.line_items).map((line) =>
@@ -327,16 +342,20 @@ function cartBody(checkout: Json, topic: string): Body {
     cart_token: textOf(checkout.cart_token) ?? null,
     customer_email: textOf(checkout.email) ?? textOf(customer.email),
     external_customer_id: idOf(customer.id),
+    customer_first_name: textOf(customer.first_name) ?? textOf(recordOf(checkout.billing_address)?.first_name) ?? null,
+    buyer_accepts_marketing: booleanOf(checkout.buyer_accepts_marketing),
     currency: textOf(checkout.currency),
-    line_items: lines,
-    item_count: lines.reduce((sum, line) => sum + (typeof line.quantity === "number" ? line.quantity : 0), 0),
+    cart_items: lines,
     subtotal_amount: checkout.subtotal_price,
     discount_amount: checkout.total_discounts,
+    shipping_amount: sumAmounts(records(checkout.shipping_lines).map((line) => textOf(line.price)), 2),
     tax_amount: checkout.total_tax,
     total_amount: checkout.total_price,
     checkout_url: textOf(checkout.abandoned_checkout_url) ?? null,
     created_at: checkout.created_at,
     updated_at: checkout.updated_at,
     completed_at: textOf(checkout.completed_at) ?? null,
+    ...utmOf(textOf(checkout.landing_site)),
+    browser_info: browserInfo(recordOf(checkout.client_details)),
   });
 }

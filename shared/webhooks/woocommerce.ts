@@ -11,7 +11,7 @@
  * | cancelled      | cancelled    | paid if date_paid, else voided | unfulfilled    |
  * | refunded       | refunded     | refunded                   | fulfilled if date_completed, else unfulfilled |
  * | trash          | ignored: the order is kept as it was (like order.deleted)             |
- * | checkout-draft | ignored: a block checkout in progress, not an order yet               |
+ * | checkout-draft | a cart: a block checkout in progress (external_cart_id = the order id) |
  *
  * on-hold waits for a manual payment (bank transfer, cheque); failed is a
  * declined payment the customer may retry, so neither is final. Woo's
@@ -58,7 +58,6 @@ const STATUSES: Record<string, (order: Json) => Statuses> = {
 
 const IGNORED_STATUSES: Record<string, string> = {
   trash: "moved to the trash; orders are kept",
-  "checkout-draft": "a checkout in progress, not an order yet",
 };
 
 const paidStatus = (order: Json): string => (records(order.refunds).length > 0 ? "partially_refunded" : "paid");
@@ -160,9 +159,43 @@ function feeLine(fee: Json): Body {
   });
 }
 
+/** A draft order of the block checkout, kept as a cart until it is placed. */
+function cartBody(order: Json, externalOrderId: string): Body {
+  const billing = recordOf(order.billing) ?? {};
+  const lines = records(order.line_items).map((line) =>
+    compact({
+      external_product_id: positiveIdOf(line.product_id),
+      external_variant_id: positiveIdOf(line.variation_id),
+      sku: textOf(line.sku) ?? null,
+      product_name: textOf(line.name) ?? "Item",
+      quantity: line.quantity,
+      unit_price: divideAmount(line.subtotal, typeof line.quantity === "number" && line.quantity > 0 ? line.quantity : 1) ?? line.price,
+      total_amount: textOf(line.total),
+    }),
+  );
+  return compact({
+    external_cart_id: externalOrderId,
+    cart_token: textOf(order.cart_hash) ?? null,
+    external_customer_id: positiveIdOf(order.customer_id),
+    customer_email: textOf(billing.email),
+    customer_first_name: textOf(billing.first_name) ?? null,
+    currency: textOf(order.currency),
+    cart_items: lines,
+    subtotal_amount: sumAmounts(lines.map((line) => line.total_amount), 2),
+    discount_amount: textOf(order.discount_total),
+    shipping_amount: textOf(order.shipping_total),
+    tax_amount: textOf(order.total_tax),
+    total_amount: order.total,
+    checkout_url: textOf(order.payment_url) ?? null,
+    created_at: gmt(order.date_created_gmt),
+    updated_at: gmt(order.date_modified_gmt),
+  });
+}
+
 function orderActions(order: Json, topic: string): WebhookAction[] {
   const externalOrderId = requireId(order, "id", topic);
   const status = String(order.status);
+  if (status === "checkout-draft") return [{ type: "upsert_cart", body: cartBody(order, externalOrderId) }];
   if (IGNORED_STATUSES[status]) return ignore(`order ${externalOrderId} is ${status}: ${IGNORED_STATUSES[status]}`);
   const billing = recordOf(order.billing) ?? {};
   const fees = records(order.fee_lines);
@@ -199,6 +232,9 @@ function orderActions(order: Json, topic: string): WebhookAction[] {
         payment_transaction_id: textOf(order.transaction_id) ?? null,
         requires_shipping: shippingLines.length > 0,
         customer_note: textOf(order.customer_note) ?? null,
+        // A block checkout's draft order keeps its id when placed: the cart it was has that id.
+        checkout_token: externalOrderId,
+        cart_token: textOf(order.cart_hash) ?? null,
         line_items: lines,
         updated_at: gmt(order.date_modified_gmt),
       }),

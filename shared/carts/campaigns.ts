@@ -1,0 +1,173 @@
+/**
+ * Abandonment and recovery campaigns:
+ * - the scheduled sweep marks active carts abandoned once their deadline has
+ *   passed (a Query of the sparse index of active carts by deadline, never a
+ *   scan) and, on storefronts with the automatic campaign, schedules the next
+ *   email of the sequence;
+ * - the scheduled campaign queues every email that has come due;
+ * - the API queues the next email of chosen carts, or of every eligible cart of a storefront.
+ */
+import { batchWriteItems } from "../data/batch";
+import {
+  getCarts,
+  queryAbandonedCarts,
+  queryDueRecoveries,
+  queryOverdueActiveCarts,
+  recoveryDueKey,
+  replaceCart,
+  scheduleRecoveryAction,
+  type RecoveryDue,
+} from "../data/carts";
+import { listStorefronts, type StorefrontItem } from "../data/storefronts";
+import { addHours, type CartRecord } from "../domain/cart-records";
+import { requireStorefrontAccess } from "../domain/catalog-access";
+import { cartSettingsOf, findStorefront } from "../domain/storefronts";
+import type { Principal } from "../domain/roles";
+import type { RecoverCartsInput } from "../schemas/cart";
+import { logger } from "../logger";
+import { recoveryEligibility } from "./eligibility";
+import { queueRecoveryEmails, type RecoveryEmailMessage } from "./recovery-queue";
+
+const PAGE = 100;
+
+async function everyStorefront(): Promise<StorefrontItem[]> {
+  const all: StorefrontItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await listStorefronts(200, startKey);
+    all.push(...page.storefronts);
+    startKey = page.lastKey;
+  } while (startKey);
+  return all;
+}
+
+/** When step `step` (1-based) of a cart abandoned at `abandonedAt` is due, or undefined past the last step. */
+export function stepDueAt(storefront: StorefrontItem, abandonedAt: string, step: number): string | undefined {
+  const delays = cartSettingsOf(storefront).recovery_email_delays_hours;
+  const hours = delays[step - 1];
+  return hours === undefined ? undefined : addHours(abandonedAt, hours);
+}
+
+/** The due entry of the cart's next email, when the storefront runs the automatic campaign and a step is left. */
+export function nextStepDue(storefront: StorefrontItem, cart: CartRecord, abandonedAt: string): RecoveryDue | undefined {
+  if (!cartSettingsOf(storefront).auto_recover_carts) return undefined;
+  const step = cart.recovery_email_count + 1;
+  const dueAt = stepDueAt(storefront, abandonedAt, step);
+  return dueAt === undefined ? undefined : { storefront_id: cart.storefront_id, cart_id: cart.cart_id, step, due_at: dueAt };
+}
+
+/** Marks one storefront's overdue active carts abandoned; returns how many. */
+async function sweepStorefront(storefront: StorefrontItem, now: Date): Promise<number> {
+  const nowIso = now.toISOString();
+  let abandoned = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryOverdueActiveCarts(storefront.storefront_id, nowIso, PAGE, startKey);
+    startKey = page.lastKey;
+    const results = await Promise.all(
+      page.carts.map(async (cart) => {
+        if (cart.cart_status !== "active" || !cart.abandon_after || cart.abandon_after > nowIso) return false;
+        // Abandoned when the deadline passed, not when the sweep noticed: hours_abandoned and the email delays count from there.
+        const abandonedAt = cart.abandon_after;
+        const next: CartRecord = {
+          ...cart,
+          cart_status: "abandoned",
+          is_abandoned: true,
+          was_abandoned: true,
+          abandoned_at: abandonedAt,
+          abandon_after: null,
+          updated_at: nowIso,
+          version: cart.version + 1,
+        };
+        const due = nextStepDue(storefront, next, abandonedAt);
+        // The index is read eventually consistent: a cart written since is left for the next sweep.
+        return replaceCart(next, cart.version, due ? [scheduleRecoveryAction(due)] : []);
+      }),
+    );
+    abandoned += results.filter(Boolean).length;
+  } while (startKey);
+  return abandoned;
+}
+
+/** Queues the recovery emails that have come due on one storefront; returns how many. */
+async function queueDueEmails(storefront: StorefrontItem, now: Date): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const due = await queryDueRecoveries(storefront.storefront_id, now.toISOString(), PAGE);
+    if (due.length === 0) return queued;
+    await queueRecoveryEmails(due.map((entry) => ({ storefront_id: entry.storefront_id, cart_id: entry.cart_id, step: entry.step, template: "default", source: "schedule" })));
+    // Queued first, deleted after: a crash in between queues them again, and the sender sends each (cart, step) once.
+    await batchWriteItems(due.map((entry) => ({ delete: recoveryDueKey(entry) })));
+    queued += due.length;
+    if (due.length < PAGE) return queued;
+  }
+}
+
+/** The scheduled run: abandon overdue carts on every storefront, then queue the emails that are due. */
+export async function runCartSchedule(now: Date): Promise<{ abandoned: number; queued: number }> {
+  let abandoned = 0;
+  let queued = 0;
+  for (const storefront of await everyStorefront()) {
+    if (!storefront.is_active) continue;
+    abandoned += await sweepStorefront(storefront, now);
+    if (cartSettingsOf(storefront).auto_recover_carts) queued += await queueDueEmails(storefront, now);
+  }
+  logger.info("cart schedule ran", { abandoned, queued });
+  return { abandoned, queued };
+}
+
+/** Every abandoned cart of a storefront (the send_all form of a campaign). */
+async function everyAbandonedCart(storefrontId: number): Promise<CartRecord[]> {
+  const carts: CartRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryAbandonedCarts(storefrontId, { limit: 1000, startKey });
+    carts.push(...page.carts);
+    startKey = page.lastKey;
+  } while (startKey);
+  return carts;
+}
+
+/**
+ * Queues the next email of the carts asked for, after the same checks the
+ * sender makes again before sending; answers which carts were skipped and why.
+ */
+export async function recoverCarts(input: RecoverCartsInput, principal: Principal) {
+  const skipped: { cart_id: number; reason: string }[] = [];
+  let carts: CartRecord[];
+  if ("cart_ids" in input) {
+    const found = await getCarts([...new Set(input.cart_ids)]);
+    carts = [];
+    for (const id of new Set(input.cart_ids)) {
+      const cart = found.get(id);
+      if (!cart) skipped.push({ cart_id: id, reason: "no such cart" });
+      else {
+        requireStorefrontAccess(principal, cart.storefront_id);
+        carts.push(cart);
+      }
+    }
+  } else {
+    await findStorefront(input.storefront_id, principal);
+    carts = await everyAbandonedCart(input.storefront_id);
+  }
+  const storefronts = new Map<number, StorefrontItem>();
+  for (const storefrontId of new Set(carts.map((cart) => cart.storefront_id))) storefronts.set(storefrontId, await findStorefront(storefrontId, principal));
+  const messages: RecoveryEmailMessage[] = [];
+  for (const storefrontId of storefronts.keys()) {
+    const group = carts.filter((cart) => cart.storefront_id === storefrontId);
+    const maxSteps = cartSettingsOf(storefronts.get(storefrontId)!).recovery_email_delays_hours.length;
+    const reasons = await recoveryEligibility(group, maxSteps);
+    for (const cart of group) {
+      const reason = reasons.get(cart.cart_id);
+      if (reason) skipped.push({ cart_id: cart.cart_id, reason });
+      else messages.push({ storefront_id: storefrontId, cart_id: cart.cart_id, step: cart.recovery_email_count + 1, template: input.email_template, source: "api" });
+    }
+  }
+  await queueRecoveryEmails(messages);
+  return {
+    message: messages.length > 0 ? "Recovery emails queued" : "No cart was eligible for a recovery email",
+    affected_carts: messages.length + skipped.length,
+    emails_sent: messages.length,
+    skipped,
+  };
+}
