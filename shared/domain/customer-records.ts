@@ -27,6 +27,8 @@ export interface CustomerRecord {
   customer_status: CustomerStatus;
   tags: string[];
   notes: string | null;
+  /** The platform's updated_at of the customer update applied last (customers/* webhooks); absent until one is. */
+  platform_updated_at?: string | null;
   created_at: string;
   updated_at: string;
   version: number;

@@ -131,27 +131,32 @@ export interface PlatformCustomer extends Omit<OrderCustomer, "externalCustomerI
   acceptsMarketing?: boolean;
   tags?: string[];
   notes?: string | null;
+  /** The platform's last-modified time of this customer; an update older than the one applied last changes nothing. */
+  updatedAt?: string;
 }
 
 /**
  * A customer as the platform sends it (a customers/create or customers/update
  * webhook): found or created like an order's customer, then their name,
  * phone, consent, tags and notes set to the platform's. Writes nothing when
- * they already match.
+ * they already match, or when the update is older (platform updated_at) than
+ * the platform update applied last.
  */
-export async function applyPlatformCustomer(customer: PlatformCustomer): Promise<{ customerId: number; changed: boolean }> {
+export async function applyPlatformCustomer(customer: PlatformCustomer): Promise<{ customerId: number; changed: boolean; stale?: boolean }> {
   const customerId = await resolveOrderCustomer(customer);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await getCustomer(customerId, { consistentRead: true });
     if (!current) break;
+    if (customer.updatedAt && current.platform_updated_at && customer.updatedAt < current.platform_updated_at) return { customerId, changed: false, stale: true };
     const now = new Date().toISOString();
     const next: CustomerRecord = {
       ...updatedCustomer(current, { accepts_marketing: customer.acceptsMarketing, tags: customer.tags, notes: customer.notes ?? undefined }, now),
       first_name: customer.firstName ?? current.first_name,
       last_name: customer.lastName ?? current.last_name,
       phone: customer.phone ?? current.phone,
+      platform_updated_at: customer.updatedAt ?? current.platform_updated_at ?? null,
     };
-    const same = (["first_name", "last_name", "phone", "accepts_marketing", "tags", "notes"] as const).every((field) => JSON.stringify(next[field]) === JSON.stringify(current[field]));
+    const same = (["first_name", "last_name", "phone", "accepts_marketing", "tags", "notes", "platform_updated_at"] as const).every((field) => JSON.stringify(next[field]) === JSON.stringify(current[field]));
     if (same) return { customerId, changed: false };
     if (await writeCustomer(next, current.version)) return { customerId, changed: true };
   }

@@ -9,6 +9,7 @@ import { documentClient, tableName } from "../data/client";
 import { findProductIds, findVariantIds, getOrderWithDetails, getWithOrderLookup } from "../data/orders";
 import { storefrontKey } from "../data/storefronts";
 import { parseWith } from "../schemas/parse";
+import { platformTimestamp } from "../schemas/common";
 import { importOrderBody } from "../schemas/order";
 import { upsertProductBody, updateProductBody } from "../schemas/product";
 import { createVariantBody, updateVariantBody } from "../schemas/variant";
@@ -111,6 +112,7 @@ const customerBody = v.object({
   accepts_marketing: v.optional(v.boolean()),
   tags: v.optional(v.array(v.string())),
   notes: v.optional(v.nullable(v.string())),
+  updated_at: v.optional(platformTimestamp),
 });
 
 async function applyCustomer(storefrontId: number, body: Body): Promise<string> {
@@ -127,8 +129,9 @@ async function applyCustomer(storefrontId: number, body: Body): Promise<string> 
     acceptsMarketing: input.accepts_marketing,
     tags: input.tags,
     notes: input.notes,
+    updatedAt: input.updated_at,
   });
-  return `customer ${result.customerId} ${result.changed ? "updated" : "unchanged"}`;
+  return `customer ${result.customerId} ${result.stale ? "unchanged: a newer update was applied already" : result.changed ? "updated" : "unchanged"}`;
 }
 
 async function applyCart(storefrontId: number, body: Body): Promise<string> {

@@ -70,6 +70,21 @@ describe("Shopify deliveries", () => {
     expect(delivery).toMatchObject({ delivery_id: first.body.delivery_id, duplicate_count: 1, attempts: 1, status: "processed" });
   });
 
+  it("does not let an older customers/update overwrite a newer one", async () => {
+    const storefront = await hub.createStorefront({ webhook_secret: secret });
+    const sample = sampleDelivery("shopify", "customers-update");
+    const older = { ...sample, body: sample.body.replace('"note": "Prefers gift wrapping"', '"note": "Old note"').replace("2025-11-03T11:05:31-05:00", "2025-11-01T09:00:00-05:00") };
+    expect(older.body).toContain('"Old note"');
+    expect((await sendShopify(sample, { code: storefront.storefront_code })).status).toBe(202);
+    await hub.drain();
+    expect((await sendShopify(older, { code: storefront.storefront_code, headers: shopifyHeaders(older.body, secret, fresh(older.headers)) })).status).toBe(202);
+    await hub.drain();
+    const listed = await hub.call("GET", `/api/ecommerce/customers?storefront_id=${storefront.storefront_id}&email=john@example.com`);
+    expect(listed.body.customers[0]).toMatchObject({ notes: "Prefers gift wrapping" });
+    const [late] = (await deliveries(`storefront_id=${storefront.storefront_id}&topic=customers/update`)).deliveries;
+    expect(late.outcome).toMatch(/newer update was applied already/);
+  });
+
   it("refuses a tampered body, a wrong secret, a missing signature and an unknown storefront, writing only a count", async () => {
     const sample = sampleDelivery("shopify", "products-create");
     const before = (await deliveries(`storefront_id=${shop.storefront_id}`)).deliveries.length;

@@ -334,6 +334,16 @@ describe("WooCommerce", () => {
     expect(orderOf(mapWooCommerce("order.updated", refunded)).payment_status).toBe("partially_refunded");
   });
 
+  it("keeps a block checkout's draft order as a cart, and the placed order names that checkout", () => {
+    const draft = bodyOf("woocommerce", "order.created.json");
+    Object.assign(draft, { status: "checkout-draft", cart_hash: "a1b2c3", payment_url: "https://example.com/checkout/order-pay/727/?pay_for_order=true&key=wc_order_k" });
+    const cart = only(mapWooCommerce("order.created", draft), "upsert_cart").body;
+    const parsed = expectValid(upsertCartBody, { ...cart, storefront_id: 1 });
+    expect(parsed).toMatchObject({ external_cart_id: "727", cart_token: "a1b2c3", customer_email: "john.doe@example.com", currency: "USD", total_amount: draft.total, checkout_url: draft.payment_url });
+    expect(parsed.cart_items.length).toBe((draft.line_items as unknown[]).length);
+    expect(orderOf(mapWooCommerce("order.updated", { ...draft, status: "processing" }))).toMatchObject({ checkout_token: "727", cart_token: "a1b2c3" });
+  });
+
   it("ignores trashed and deleted orders, which the hub keeps", () => {
     const body = bodyOf("woocommerce", "order.updated.json");
     body.status = "trash";
