@@ -7,7 +7,7 @@
  * An entry may outlive its SKU (a redelivered old record, a variant removed
  * with its product): readers check the candidates against the catalog.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
 import type { TableKey } from "./batch";
 
@@ -24,13 +24,13 @@ export const skuEntryKey = (storefrontId: number, sku: string, entry: SkuEntry):
   sk: entry.variant_id === null ? `PRODUCT#${padded(entry.ecommerce_product_id)}` : `VARIANT#${padded(entry.variant_id)}`,
 });
 
-export async function putSkuEntry(storefrontId: number, sku: string, entry: SkuEntry): Promise<void> {
-  await documentClient.send(new PutCommand({ TableName: tableName(), Item: { ...skuEntryKey(storefrontId, sku, entry), entity: "sku_entry", storefront_id: storefrontId, sku, ...entry } }));
-}
-
-export async function deleteSkuEntry(storefrontId: number, sku: string, entry: SkuEntry): Promise<void> {
-  await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: skuEntryKey(storefrontId, sku, entry) }));
-}
+export const skuEntryItem = (storefrontId: number, sku: string, entry: SkuEntry): Record<string, unknown> => ({
+  ...skuEntryKey(storefrontId, sku, entry),
+  entity: "sku_entry",
+  storefront_id: storefrontId,
+  sku,
+  ...entry,
+});
 
 /** A storefront's entries for a SKU: variants first, then products, each in id order. */
 export async function querySkuEntries(storefrontId: number, sku: string): Promise<SkuEntry[]> {

@@ -6,10 +6,9 @@
  * ignored by readers, which check candidates against the catalog.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClient, tableName } from "../data/client";
+import { batchGetItems, batchWriteItems, keyString, type TableKey } from "../data/batch";
 import { productKey } from "../data/products";
-import { deleteSkuEntry, putSkuEntry, type SkuEntry } from "../data/sku-index";
+import { skuEntryItem, skuEntryKey, type SkuEntry } from "../data/sku-index";
 import { logger } from "../logger";
 import { failuresFrom } from "./batch";
 import { imagesOf } from "./images";
@@ -22,34 +21,61 @@ function skuOf(image: Image | undefined, isVariant: boolean): string | undefined
   return typeof sku === "string" && sku !== "" ? sku : undefined;
 }
 
-/** The storefront a variant belongs to, through its product; undefined once the product is gone. */
-async function storefrontOfProduct(productId: number): Promise<number | undefined> {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: productKey(productId), ProjectionExpression: "storefront_id" }));
-  return Item ? Number(Item.storefront_id) : undefined;
+/** The storefronts of some products (absent once a product is gone), in one round trip. */
+async function storefrontsOfProducts(productIds: number[]): Promise<Map<number, number>> {
+  const found = await batchGetItems(productIds.map(productKey));
+  return new Map(productIds.flatMap((id) => {
+    const item = found.get(keyString(productKey(id)));
+    return item ? [[id, Number(item.storefront_id)] as const] : [];
+  }));
 }
 
-async function followSkuChange(record: DynamoDBRecord): Promise<void> {
+interface SkuChange {
+  isVariant: boolean;
+  entry: SkuEntry;
+  storefrontId: number | undefined;
+  was: string | undefined;
+  now: string | undefined;
+}
+
+function changeOf(record: DynamoDBRecord): SkuChange | undefined {
   const { before, after } = imagesOf(record);
   const image = (after ?? before)!;
   const isVariant = String(image.sk).startsWith("VARIANT#");
   const [was, now] = [skuOf(before, isVariant), skuOf(after, isVariant)];
-  if (was === now) return;
+  if (was === now) return undefined;
   const entry: SkuEntry = { ecommerce_product_id: Number(image.ecommerce_product_id), variant_id: isVariant ? Number(image.variant_id) : null };
-  const storefrontId = isVariant ? await storefrontOfProduct(entry.ecommerce_product_id) : Number(image.storefront_id);
-  // A variant removed with its product: its entry, if any, is ignored by readers from now on.
-  if (storefrontId === undefined) return;
-  if (was !== undefined) await deleteSkuEntry(storefrontId, was, entry);
-  if (now !== undefined) await putSkuEntry(storefrontId, now, entry);
+  return { isVariant, entry, storefrontId: isVariant ? undefined : Number(image.storefront_id), was, now };
 }
 
+/**
+ * The batch's SKU changes as one set of writes: each record deletes the entry
+ * of its old SKU and puts the one of its new SKU, in stream order, so the last
+ * write to an entry is the one that stands; BatchWriteItem then applies them
+ * (puts and deletes are idempotent, so a retried batch does no harm).
+ */
 export async function updateSkuIndex(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
-  for (const [index, record] of records.entries()) {
-    try {
-      await followSkuChange(record);
-    } catch (error) {
-      logger.error("cannot update the SKU index; this record and the ones after it will be retried", { eventId: record.eventID, error: error as Error });
-      return failuresFrom(records, index);
+  try {
+    const changes = records.map(changeOf).filter((change): change is SkuChange => change !== undefined);
+    const variantProducts = [...new Set(changes.filter((change) => change.isVariant).map((change) => change.entry.ecommerce_product_id))];
+    const storefronts = variantProducts.length > 0 ? await storefrontsOfProducts(variantProducts) : new Map<number, number>();
+    const writes = new Map<string, { put?: Record<string, unknown>; delete?: TableKey }>();
+    for (const change of changes) {
+      const storefrontId = change.isVariant ? storefronts.get(change.entry.ecommerce_product_id) : change.storefrontId;
+      // A variant removed with its product: its entry, if any, is ignored by readers from now on.
+      if (storefrontId === undefined) continue;
+      if (change.was !== undefined) {
+        const key = skuEntryKey(storefrontId, change.was, change.entry);
+        writes.set(keyString(key), { delete: key });
+      }
+      if (change.now !== undefined) {
+        writes.set(keyString(skuEntryKey(storefrontId, change.now, change.entry)), { put: skuEntryItem(storefrontId, change.now, change.entry) });
+      }
     }
+    await batchWriteItems([...writes.values()]);
+    return failuresFrom(records, undefined);
+  } catch (error) {
+    logger.error("cannot update the SKU index; the batch will be retried", { error: error as Error });
+    return failuresFrom(records, 0);
   }
-  return failuresFrom(records, undefined);
 }
