@@ -6,7 +6,7 @@
  * per function, from the wiring.
  */
 import { join } from "node:path";
-import { Duration, Stack } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -15,6 +15,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { esbuildOptions } from "../bundling";
+import { rootStackOf } from "./function-stacks";
 import type { HubTable } from "./hub-table";
 import { acknowledgeWildcard, attributeReference } from "./nag";
 
@@ -26,7 +27,7 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 export const SERVICE_NAME = "ocean-commerce-hub";
 
 export interface HubFunctionProps {
-  /** The wiring's kebab-case name; the deployed function is named `<stack>-<name>`. */
+  /** The wiring's kebab-case name; the deployed function is named `<stack>-<name>`, after the top-level stack even in a nested one. */
   name: string;
   /** Absolute path of the handler module. */
   entry: string;
@@ -76,7 +77,7 @@ export class HubFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, "Function", {
-      functionName: `${Stack.of(this).stackName}-${props.name}`,
+      functionName: `${rootStackOf(this).stackName}-${props.name}`,
       entry: props.entry,
       handler: "handler",
       projectRoot: props.projectRoot,
@@ -130,7 +131,7 @@ export class HubFunction extends Construct {
     if (hubTable.indexNames.length > 0) {
       acknowledgeWildcard(
         this.role,
-        `Resource::${attributeReference(table.node.defaultChild as dynamodb.CfnTable, "Arn")}/index/*`,
+        `Resource::${attributeReference(table.node.defaultChild as dynamodb.CfnTable, "Arn", this)}/index/*`,
         `Access patterns are served by the table's global secondary indexes (${hubTable.indexNames.join(", ")}); index/* is scoped to this one table.`,
       );
     }

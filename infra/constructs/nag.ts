@@ -6,7 +6,7 @@
  * acknowledgement here is recorded next to the code that causes the finding,
  * so the reason stays true when that code changes.
  */
-import { Stack, Validations, type CfnElement } from "aws-cdk-lib";
+import { Names, Stack, Validations, type CfnElement } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 
 export function acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
@@ -19,9 +19,24 @@ export function acknowledgeWildcard(scope: IConstruct, finding: `Action::${strin
 }
 
 /**
- * How cdk-nag spells an attribute of a resource inside a finding, e.g.
- * `<HubTable1A2B3C4D.Arn>`: it flattens `Fn::GetAtt` to `<LogicalId.Attribute>`.
+ * How cdk-nag spells an attribute of a resource inside a finding of a resource
+ * in the `consumer`'s stack, e.g. `<HubTable1A2B3C4D.Arn>`: it flattens
+ * `Fn::GetAtt` to `<LogicalId.Attribute>` and `Ref` to `<LogicalId>`. In a
+ * nested stack, an attribute of a resource of a parent stack arrives as the
+ * parameter CDK creates for it, named `referenceto<unique id of the
+ * resource><attribute>`, so the finding names that parameter.
  */
-export function attributeReference(resource: CfnElement, attribute: string): string {
-  return `<${Stack.of(resource).getLogicalId(resource)}.${attribute}>`;
+export function attributeReference(resource: CfnElement, attribute: string, consumer: IConstruct = resource): string {
+  const producer = Stack.of(resource);
+  const consuming = Stack.of(consumer);
+  if (consuming === producer) return `<${producer.getLogicalId(resource)}.${attribute}>`;
+  if (!isNestedIn(consuming, producer)) {
+    throw new Error(`${consumer.node.path} can only reference ${resource.node.path} from its own stack or a stack nested in it`);
+  }
+  return `<${`referenceto${Names.nodeUniqueId(resource.node)}${attribute}`.replace(/[^A-Za-z0-9]/g, "")}>`;
+}
+
+function isNestedIn(stack: Stack, ancestor: Stack): boolean {
+  for (let parent = stack.nestedStackParent; parent; parent = parent.nestedStackParent) if (parent === ancestor) return true;
+  return false;
 }
