@@ -21,7 +21,8 @@ import {
 import { listStorefronts, type StorefrontItem } from "../data/storefronts";
 import { addHours, type CartRecord } from "../domain/cart-records";
 import { requireStorefrontAccess } from "../domain/catalog-access";
-import { cartSettingsOf, findStorefront } from "../domain/storefronts";
+import { findStorefront } from "../domain/storefronts";
+import { cartSettingsOf } from "./settings";
 import type { Principal } from "../domain/roles";
 import type { RecoverCartsInput } from "../schemas/cart";
 import { logger } from "../logger";

@@ -3,15 +3,8 @@
  * one-click unsubscribe headers (RFC 8058). Pure: no I/O.
  */
 
-/** Template names; the first two are the ones existing API clients send. */
-export const RECOVERY_TEMPLATES: readonly string[] = Object.freeze(["abandoned_cart_template_1", "recovery_v1", "default"]);
-
-export function isRecoveryTemplate(name: string): boolean {
-  return RECOVERY_TEMPLATES.includes(name);
-}
-
 export interface RecoveryEmailInput {
-  /** One of RECOVERY_TEMPLATES. */
+  /** One of RECOVERY_TEMPLATES (templates.ts). */
   template: string;
   /** 1 = first reminder (about 1 h after abandonment), 2 = next day, 3 = last reminder. */
   step: 1 | 2 | 3;

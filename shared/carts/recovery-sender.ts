@@ -22,11 +22,12 @@ import {
 import { getStorefront, type StorefrontItem } from "../data/storefronts";
 import type { CartRecord } from "../domain/cart-records";
 import { formatMinorUnits } from "../domain/money";
-import { cartSettingsOf } from "../domain/storefronts";
+import { cartSettingsOf } from "./settings";
 import { logger } from "../logger";
 import { nextStepDue } from "./campaigns";
 import { recoveryEligibility } from "./eligibility";
-import { isRecoveryTemplate, renderRecoveryEmail } from "./recovery-email";
+import { renderRecoveryEmail } from "./recovery-email";
+import { isRecoveryTemplate } from "./templates";
 import type { RecoveryEmailMessage } from "./recovery-queue";
 import { emailSigningKey } from "./signing-key";
 import { signUnsubscribeToken } from "./unsubscribe-token";

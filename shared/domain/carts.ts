@@ -1,28 +1,17 @@
 /**
  * Carts: the upsert that storefronts and webhooks call, reading one cart,
- * the abandoned-cart list with its statistics, and linking a cart to the
- * order that completed it.
+ * and linking a cart to the order that completed it.
  */
 import { ConflictError, NotFoundError } from "../http/errors";
 import { findCustomerIds } from "../data/customers";
 import { nextId } from "../data/sequence";
-import {
-  abandonedContinuationKey,
-  abandonedSortKey,
-  cartStatsItems,
-  findCartIds,
-  getCart,
-  queryAbandonedCarts,
-  replaceCart,
-  writeCart,
-} from "../data/carts";
-import type { ListAbandonedCartsQuery, UpsertCartInput } from "../schemas/cart";
-import { abandonedFor, addHours, cartFieldsOf, cartView, isFinal, type CartRecord } from "./cart-records";
+import { findCartIds, getCart, replaceCart, writeCart } from "../data/carts";
+import type { UpsertCartInput } from "../schemas/cart";
+import { addHours, cartFieldsOf, cartView, isFinal, type CartRecord } from "./cart-records";
 import { requireStorefrontAccess } from "./catalog-access";
-import { currencyDecimals, formatMinorUnits, toMinorUnits } from "./money";
-import { newestFirstPage, type MergeSource } from "./newest-first-merge";
-import { storefrontsInScope } from "./storefront-scope";
-import { cartSettingsOf, findStorefront } from "./storefronts";
+import { cartSettingsOf } from "../carts/settings";
+import { getStorefront } from "../data/storefronts";
+import { unknownStorefront } from "./catalog-access";
 import type { Principal } from "./roles";
 
 const MAX_ATTEMPTS = 5;
@@ -48,7 +37,9 @@ export interface CartOutcome {
  * platform's updated_at) is not applied; a cart that became an order is not changed.
  */
 export async function upsertCart(input: UpsertCartInput, principal: Principal, now = new Date()): Promise<CartOutcome> {
-  const storefront = await findStorefront(input.storefront_id, principal);
+  requireStorefrontAccess(principal, input.storefront_id);
+  const storefront = await getStorefront(input.storefront_id);
+  if (!storefront) throw unknownStorefront("body.storefront_id", input.storefront_id);
   const settings = cartSettingsOf(storefront);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const ids = await findCartIds(storefront.storefront_id, input.external_cart_id ?? null, input.cart_token ?? null);
@@ -114,77 +105,6 @@ export async function readCart(id: number, principal: Principal) {
   if (!cart) throw new NotFoundError("Cart", id);
   requireStorefrontAccess(principal, cart.storefront_id);
   return cartView(cart);
-}
-
-/** The counters of carts per currency, as the seed's statistics, money in `currency`. */
-export async function cartStatistics(storefrontIds: number[], currency: string) {
-  const items = (await Promise.all(storefrontIds.map(cartStatsItems))).flat();
-  // Counter items are STATS#CARTS#<currency>.
-  const currencyOf = (item: Record<string, unknown>) => String(item.sk).slice("STATS#CARTS#".length);
-  const sum = (attribute: string, only?: string) =>
-    items.filter((item) => only === undefined || currencyOf(item) === only).reduce((total, item) => total + Number(item[attribute] ?? 0), 0);
-  const abandonedNow = sum("abandoned_now", currency);
-  const potential = sum("abandoned_now_minor", currency);
-  const everAbandoned = sum("abandoned_ever");
-  const recovered = sum("recovered");
-  return {
-    total_abandoned_carts: everAbandoned,
-    currently_abandoned_carts: sum("abandoned_now"),
-    potential_revenue: formatMinorUnits(potential, currency),
-    average_cart_value: formatMinorUnits(abandonedNow === 0 ? 0 : Math.round(potential / abandonedNow), currency),
-    recovery_emails_sent: sum("emailed"),
-    total_recovery_emails: sum("emails"),
-    recovered_carts: recovered,
-    recovered_revenue: formatMinorUnits(sum("recovered_minor", currency), currency),
-    recovery_rate: everAbandoned === 0 ? "0.00" : ((recovered * 100) / everAbandoned).toFixed(2),
-    currency,
-  };
-}
-
-/** The currency statistics are given in: the storefronts' default when they share one, else the first storefront's. */
-const statisticsCurrency = (scope: { default_currency: string }[]) => scope[0]?.default_currency ?? "USD";
-
-const DAY_MS = 86_400_000;
-
-/** The least amount in minor units of `currency` that is at least the decimal `value` (rounding up decimals the currency lacks). */
-function smallestMinorAtLeast(value: string, currency: string): number {
-  const [whole = "0", fraction = ""] = value.split(".");
-  const decimals = currencyDecimals(currency);
-  const kept = Number(toMinorUnits(`${whole}.${fraction.slice(0, decimals) || "0"}`, currency));
-  return /[1-9]/.test(fraction.slice(decimals)) ? kept + 1 : kept;
-}
-
-/** Abandoned carts newest first, over the storefront named or every storefront the key may read. */
-export async function listAbandonedCarts(query: ListAbandonedCartsQuery, principal: Principal, now = new Date()) {
-  const scope = await storefrontsInScope(query.storefront_id, principal);
-  const since = query.days_abandoned === undefined ? undefined : new Date(now.getTime() - query.days_abandoned * DAY_MS).toISOString();
-  const minimum = (cart: CartRecord) => (query.min_value === undefined ? 0 : smallestMinorAtLeast(query.min_value, cart.currency));
-  const matches = (cart: CartRecord) =>
-    cart.total_minor >= minimum(cart) && (query.recovery_sent === undefined || cart.recovery_email_sent === query.recovery_sent);
-  const filtered = query.min_value !== undefined || query.recovery_sent !== undefined;
-  const source: MergeSource<CartRecord> = {
-    read: async (storefrontId, examine, startKey) => {
-      const page = await queryAbandonedCarts(storefrontId, { limit: examine, startKey, since });
-      return { records: page.carts.filter(matches), lastKey: page.lastKey };
-    },
-    sortKeyOf: abandonedSortKey,
-    continuationKeyOf: abandonedContinuationKey,
-    filtered,
-  };
-  const page = query.cursor === undefined ? (query.page ?? 1) : null;
-  const storefrontIds = scope.map((storefront) => storefront.storefront_id);
-  const currency = statisticsCurrency(scope);
-  const [collected, statistics] = await Promise.all([
-    newestFirstPage(source, storefrontIds, query.cursor, ((page ?? 1) - 1) * query.limit, query.limit),
-    cartStatistics(storefrontIds, currency),
-  ]);
-  const total = filtered || since !== undefined ? null : statistics.currently_abandoned_carts;
-  return {
-    carts: collected.records.map((cart) => ({ ...cartView(cart), ...abandonedFor(cart.abandoned_at ?? cart.last_activity_at, now) })),
-    pagination: { page, limit: query.limit, total, totalPages: total === null ? null : Math.ceil(total / query.limit) },
-    next_cursor: collected.nextCursor,
-    statistics,
-  };
 }
 
 /**

@@ -16,7 +16,6 @@ import {
 } from "../data/storefronts";
 import { decodeCursor, encodeCursor } from "../data/cursor";
 import {
-  CART_SETTING_DEFAULTS,
   CREDENTIAL_FIELDS,
   storefrontView as storefrontViewSchema,
   type StorefrontView,
@@ -25,6 +24,7 @@ import {
   type UpdateStorefrontInput,
 } from "../schemas/storefront";
 import { formatMinorUnits } from "./money";
+import { cartSettingsOf } from "../carts/settings";
 import { canAccessStorefront, type Principal } from "./roles";
 
 export type StorefrontRef = number | string;
@@ -45,17 +45,6 @@ export function storefrontView(storefront: StorefrontItem, stats: StorefrontStat
     total_revenue: formatMinorUnits(stats.revenue_minor[storefront.default_currency] ?? 0, storefront.default_currency),
   };
   return Object.fromEntries(VIEW_FIELDS.map((field) => [field, view[field] ?? null])) as StorefrontView;
-}
-
-/** A storefront's abandoned-cart settings, defaults filled in. */
-export function cartSettingsOf(storefront: StorefrontItem) {
-  return {
-    abandoned_cart_hours: storefront.abandoned_cart_hours ?? CART_SETTING_DEFAULTS.abandoned_cart_hours,
-    auto_recover_carts: storefront.auto_recover_carts ?? CART_SETTING_DEFAULTS.auto_recover_carts,
-    recovery_email_delays_hours: storefront.recovery_email_delays_hours ?? CART_SETTING_DEFAULTS.recovery_email_delays_hours,
-    recovery_daily_send_limit: storefront.recovery_daily_send_limit ?? CART_SETTING_DEFAULTS.recovery_daily_send_limit,
-    recovery_sender_email: storefront.recovery_sender_email ?? CART_SETTING_DEFAULTS.recovery_sender_email,
-  };
 }
 
 async function encryptCredentials(

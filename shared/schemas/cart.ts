@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { amount, booleanParam, currencyCode, email, externalId, idParam, jsonObject, optionalText, platformTimestamp, positiveId, text, url } from "./common";
 import { pagedListQuery } from "./list-query";
 import { defineOperation } from "../api/operation";
-import { RECOVERY_TEMPLATES } from "../carts/recovery-email";
+import { RECOVERY_TEMPLATES } from "../carts/templates";
 
 export const CART_STATUSES = ["active", "abandoned", "recovered", "converted", "expired"] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
@@ -71,7 +71,7 @@ export const listAbandonedCartsQuery = pagedListQuery({
 });
 export type ListAbandonedCartsQuery = v.InferOutput<typeof listAbandonedCartsQuery>;
 
-const template = v.optional(v.picklist(RECOVERY_TEMPLATES as unknown as [string, ...string[]], `must be one of ${RECOVERY_TEMPLATES.join(", ")}`), "default");
+const template = v.optional(v.picklist(RECOVERY_TEMPLATES, `must be one of ${RECOVERY_TEMPLATES.join(", ")}`), "default");
 
 /** The seed's two forms: some carts by id, or every eligible cart of a storefront. */
 export const recoverCartsBody = v.union(

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { currencyCode, email, idParam, intParam, optionalText, text, timeZone, url } from "./common";
 import { defineOperation } from "../api/operation";
+import { CART_SETTING_DEFAULTS } from "../carts/settings";
 
 export const PLATFORM_TYPES = ["shopify", "woocommerce", "magento", "custom", "amazon", "ebay", "etsy"] as const;
 export const CONNECTION_STATUSES = ["connected", "disconnected", "error"] as const;
@@ -68,20 +69,10 @@ const DEFAULTS = {
   is_active: true,
   is_connected: false,
   connection_status: "disconnected",
-  abandoned_cart_hours: 24,
-  auto_recover_carts: false,
-  recovery_email_delays_hours: [1, 24, 72],
-  recovery_daily_send_limit: 1000,
+  abandoned_cart_hours: CART_SETTING_DEFAULTS.abandoned_cart_hours,
+  auto_recover_carts: CART_SETTING_DEFAULTS.auto_recover_carts,
+  recovery_daily_send_limit: CART_SETTING_DEFAULTS.recovery_daily_send_limit,
 } as const;
-
-/** Abandoned-cart settings of a storefront stored before they existed read as the defaults. */
-export const CART_SETTING_DEFAULTS = {
-  abandoned_cart_hours: DEFAULTS.abandoned_cart_hours,
-  auto_recover_carts: DEFAULTS.auto_recover_carts,
-  recovery_email_delays_hours: [...DEFAULTS.recovery_email_delays_hours],
-  recovery_daily_send_limit: DEFAULTS.recovery_daily_send_limit,
-  recovery_sender_email: null,
-};
 
 export const createStorefrontBody = v.object({
   ...storefrontFields,
@@ -100,7 +91,7 @@ export const createStorefrontBody = v.object({
   connection_status: v.optional(storefrontFields.connection_status, DEFAULTS.connection_status),
   abandoned_cart_hours: v.optional(storefrontFields.abandoned_cart_hours, DEFAULTS.abandoned_cart_hours),
   auto_recover_carts: v.optional(storefrontFields.auto_recover_carts, DEFAULTS.auto_recover_carts),
-  recovery_email_delays_hours: v.optional(storefrontFields.recovery_email_delays_hours, () => [...DEFAULTS.recovery_email_delays_hours]),
+  recovery_email_delays_hours: v.optional(storefrontFields.recovery_email_delays_hours, () => [...CART_SETTING_DEFAULTS.recovery_email_delays_hours]),
   recovery_daily_send_limit: v.optional(storefrontFields.recovery_daily_send_limit, DEFAULTS.recovery_daily_send_limit),
 });
 export type CreateStorefrontInput = v.InferOutput<typeof createStorefrontBody>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isRecoveryTemplate, RECOVERY_TEMPLATES, renderRecoveryEmail, type RecoveryEmailInput } from "../../shared/carts/recovery-email";
+import { renderRecoveryEmail, type RecoveryEmailInput } from "../../shared/carts/recovery-email";
+import { isRecoveryTemplate, RECOVERY_TEMPLATES } from "../../shared/carts/templates";
 
 const UNSUBSCRIBE = "https://shop.example.com/unsubscribe?token=abc.def";
 
