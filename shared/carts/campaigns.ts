@@ -42,19 +42,26 @@ async function everyStorefront(): Promise<StorefrontItem[]> {
   return all;
 }
 
-/** When step `step` (1-based) of a cart abandoned at `abandonedAt` is due, or undefined past the last step. */
-export function stepDueAt(storefront: StorefrontItem, abandonedAt: string, step: number): string | undefined {
-  const delays = cartSettingsOf(storefront).recovery_email_delays_hours;
-  const hours = delays[step - 1];
-  return hours === undefined ? undefined : addHours(abandonedAt, hours);
-}
-
-/** The due entry of the cart's next email, when the storefront runs the automatic campaign and a step is left. */
-export function nextStepDue(storefront: StorefrontItem, cart: CartRecord, abandonedAt: string): RecoveryDue | undefined {
-  if (!cartSettingsOf(storefront).auto_recover_carts) return undefined;
+/**
+ * The due entry of the cart's next email, when the storefront runs the
+ * automatic campaign and a step is left: at its delay after abandonment, but
+ * never sooner after the previous email than the gap between their delays
+ * (a cart abandoned long ago, or a campaign paused for days, does not get its
+ * remaining emails in one burst).
+ */
+export function nextStepDue(storefront: StorefrontItem, cart: CartRecord, abandonedAt: string, previousSentAt?: string): RecoveryDue | undefined {
+  const settings = cartSettingsOf(storefront);
+  if (!settings.auto_recover_carts) return undefined;
   const step = cart.recovery_email_count + 1;
-  const dueAt = stepDueAt(storefront, abandonedAt, step);
-  return dueAt === undefined ? undefined : { storefront_id: cart.storefront_id, cart_id: cart.cart_id, step, due_at: dueAt };
+  const delays = settings.recovery_email_delays_hours;
+  const hours = delays[step - 1];
+  if (hours === undefined) return undefined;
+  let dueAt = addHours(abandonedAt, hours);
+  if (previousSentAt && step > 1) {
+    const earliest = addHours(previousSentAt, hours - delays[step - 2]!);
+    if (earliest > dueAt) dueAt = earliest;
+  }
+  return { storefront_id: cart.storefront_id, cart_id: cart.cart_id, step, due_at: dueAt, abandoned_at: abandonedAt, template: "default" };
 }
 
 /** Marks one storefront's overdue active carts abandoned; returns how many. */
@@ -96,7 +103,9 @@ async function queueDueEmails(storefront: StorefrontItem, now: Date): Promise<nu
   for (;;) {
     const due = await queryDueRecoveries(storefront.storefront_id, now.toISOString(), PAGE);
     if (due.length === 0) return queued;
-    await queueRecoveryEmails(due.map((entry) => ({ storefront_id: entry.storefront_id, cart_id: entry.cart_id, step: entry.step, template: "default", source: "schedule" })));
+    await queueRecoveryEmails(
+      due.map((entry) => ({ storefront_id: entry.storefront_id, cart_id: entry.cart_id, step: entry.step, template: entry.template, abandoned_at: entry.abandoned_at, source: "schedule" })),
+    );
     // Queued first, deleted after: a crash in between queues them again, and the sender sends each (cart, step) once.
     await batchWriteItems(due.map((entry) => ({ delete: recoveryDueKey(entry) })));
     queued += due.length;
@@ -104,17 +113,28 @@ async function queueDueEmails(storefront: StorefrontItem, now: Date): Promise<nu
   }
 }
 
-/** The scheduled run: abandon overdue carts on every storefront, then queue the emails that are due. */
-export async function runCartSchedule(now: Date): Promise<{ abandoned: number; queued: number }> {
+/**
+ * The scheduled run: abandon overdue carts on every storefront, then queue the
+ * emails that are due (steps of the automatic campaign, and emails a daily
+ * limit deferred). One storefront's failure does not stop the others; its
+ * work is left for the next run.
+ */
+export async function runCartSchedule(now: Date): Promise<{ abandoned: number; queued: number; failed: number }> {
   let abandoned = 0;
   let queued = 0;
+  let failed = 0;
   for (const storefront of await everyStorefront()) {
     if (!storefront.is_active) continue;
-    abandoned += await sweepStorefront(storefront, now);
-    if (cartSettingsOf(storefront).auto_recover_carts) queued += await queueDueEmails(storefront, now);
+    try {
+      abandoned += await sweepStorefront(storefront, now);
+      queued += await queueDueEmails(storefront, now);
+    } catch (error) {
+      failed += 1;
+      logger.error("cart schedule failed for a storefront; the next run picks it up", { storefrontId: storefront.storefront_id, error: error as Error });
+    }
   }
-  logger.info("cart schedule ran", { abandoned, queued });
-  return { abandoned, queued };
+  logger.info("cart schedule ran", { abandoned, queued, failed });
+  return { abandoned, queued, failed };
 }
 
 /** Every abandoned cart of a storefront (the send_all form of a campaign). */
@@ -161,7 +181,7 @@ export async function recoverCarts(input: RecoverCartsInput, principal: Principa
     for (const cart of group) {
       const reason = reasons.get(cart.cart_id);
       if (reason) skipped.push({ cart_id: cart.cart_id, reason });
-      else messages.push({ storefront_id: storefrontId, cart_id: cart.cart_id, step: cart.recovery_email_count + 1, template: input.email_template, source: "api" });
+      else messages.push({ storefront_id: storefrontId, cart_id: cart.cart_id, step: cart.recovery_email_count + 1, template: input.email_template, abandoned_at: cart.abandoned_at!, source: "api" });
     }
   }
   await queueRecoveryEmails(messages);

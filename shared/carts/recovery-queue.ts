@@ -8,6 +8,8 @@ export interface RecoveryEmailMessage {
   /** Which email of the sequence (1..3); at most one email is ever sent per cart and step. */
   step: number;
   template: string;
+  /** The abandonment it belongs to; a cart abandoned again since starts a new sequence and this message is dropped. */
+  abandoned_at: string;
   /** What asked for it: the automatic campaign, or a request to the API. */
   source: "schedule" | "api";
 }

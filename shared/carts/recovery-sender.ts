@@ -5,8 +5,9 @@
  * storefront's daily limit, renders the email and sends it with SES.
  *
  * The claim comes before the send: a crash between the two loses that email
- * rather than sending it twice. A send SES refuses gives the claim back and
- * the message is retried.
+ * rather than sending it twice. A send SES definitely refused (a 4xx answer)
+ * gives the claim back and the message is retried; an answer that never came
+ * (a timeout, a dropped connection) keeps the claim, since SES may have sent it.
  */
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
@@ -17,9 +18,12 @@ import {
   markRecoveryEmailSent,
   releaseRecoveryEmail,
   scheduleRecovery,
+  scheduleRecoveryAction,
   type SentEmailRecord,
 } from "../data/carts";
+import { setTimeout as delay } from "node:timers/promises";
 import { getStorefront, type StorefrontItem } from "../data/storefronts";
+import { cancellationCodes } from "../data/transactions";
 import type { CartRecord } from "../domain/cart-records";
 import { formatMinorUnits } from "../domain/money";
 import { cartSettingsOf } from "./settings";
@@ -45,17 +49,56 @@ function unsubscribeUrl(token: string): string {
   return new URL(`${UNSUBSCRIBE_PATH}?token=${encodeURIComponent(token)}`, base.endsWith("/") ? base : `${base}/`).href;
 }
 
+/** The storefront's name as the From display name: quoted when ASCII, an RFC 2047 encoded-word otherwise. */
+function displayName(name: string): string {
+  const flat = name.replace(/[\r\n]+/g, " ");
+  return /^[\x20-\x7e]*$/.test(flat) ? JSON.stringify(flat) : `=?UTF-8?B?${Buffer.from(flat, "utf8").toString("base64")}?=`;
+}
+
 function senderOf(storefront: StorefrontItem): string {
   const address = cartSettingsOf(storefront).recovery_sender_email ?? process.env.SENDER_EMAIL;
   if (!address) throw new Error("SENDER_EMAIL is not set and the storefront has no recovery_sender_email");
-  return `${JSON.stringify(storefront.storefront_name)} <${address}>`;
+  return `${displayName(storefront.storefront_name)} <${address}>`;
 }
+
+/** SES answered and refused (4xx): nothing was sent. */
+const definitelyRefused = (error: unknown) => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+};
+
+const MAX_CONFLICT_TRIES = 6;
+const backoff = (attempt: number) => delay(10 * 2 ** attempt * (0.5 + Math.random()));
+
+/** Runs a write that may collide with concurrent transactions on the same items, trying again a few times. */
+async function withConflictRetries<T>(write: () => Promise<T>, isConflict: (error: unknown, result?: T) => boolean): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const result = await write();
+      if (!isConflict(undefined, result) || attempt + 1 >= MAX_CONFLICT_TRIES) return result;
+    } catch (error) {
+      if (!isConflict(error) || attempt + 1 >= MAX_CONFLICT_TRIES) throw error;
+    }
+    await backoff(attempt);
+  }
+}
+
+const isTransactionConflict = (error: unknown) => cancellationCodes(error)?.includes("TransactionConflict") === true;
 
 const nextUtcMidnight = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
 
 function isMessage(value: unknown): value is RecoveryEmailMessage {
   const message = value as RecoveryEmailMessage;
-  return typeof message === "object" && message !== null && Number.isInteger(message.cart_id) && Number.isInteger(message.step) && message.step >= 1 && message.step <= 3 && typeof message.template === "string";
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    Number.isInteger(message.cart_id) &&
+    Number.isInteger(message.step) &&
+    message.step >= 1 &&
+    message.step <= 3 &&
+    typeof message.template === "string" &&
+    typeof message.abandoned_at === "string"
+  );
 }
 
 async function sendEmail(storefront: StorefrontItem, cart: CartRecord, message: RecoveryEmailMessage, key: Buffer): Promise<string> {
@@ -105,6 +148,7 @@ export async function sendRecoveryEmail(message: RecoveryEmailMessage, now = new
   if (!cart || !storefront || cart.storefront_id !== storefront.storefront_id) return "skipped: no such cart";
   if (cart.recovery_email_count >= message.step) return `skipped: step ${message.step} was sent already`;
   if (cart.recovery_email_count + 1 !== message.step) return `skipped: step ${message.step} is not the cart's next step`;
+  if (cart.abandoned_at !== message.abandoned_at) return "skipped: the cart was active again since this email was planned";
   const settings = cartSettingsOf(storefront);
   const reason = (await recoveryEligibility([cart], settings.recovery_email_delays_hours.length)).get(cart.cart_id);
   if (reason) return `skipped: ${reason}`;
@@ -120,24 +164,32 @@ export async function sendRecoveryEmail(message: RecoveryEmailMessage, now = new
     claimed_at: now.toISOString(),
     sent_at: null,
   };
-  const claimed = await claimRecoveryEmail(claim, day, settings.recovery_daily_send_limit);
+  const claimed = await withConflictRetries(() => claimRecoveryEmail(claim, day, settings.recovery_daily_send_limit), (_error, result) => result === "conflict");
+  if (claimed === "conflict") throw new Error("the daily send counter kept colliding with other sends; the message will be retried");
   if (claimed === "taken") return `skipped: step ${message.step} was claimed already`;
   if (claimed === "limit") {
-    // Tomorrow's first run picks it up again.
-    await scheduleRecovery({ storefront_id: cart.storefront_id, cart_id: cart.cart_id, step: message.step, due_at: nextUtcMidnight(now) });
+    // The next run after midnight (UTC) queues it again, with its template.
+    await scheduleRecovery({ storefront_id: cart.storefront_id, cart_id: cart.cart_id, step: message.step, due_at: nextUtcMidnight(now), abandoned_at: message.abandoned_at, template: message.template });
     return "deferred: the storefront's daily recovery-email limit is reached";
   }
-  let messageId: string;
-  try {
-    messageId = await sendEmail(storefront, cart, message, (await emailSigningKey({ create: true }))!);
-  } catch (error) {
+  const key = await emailSigningKey({ create: true }).catch(async (error: unknown) => {
     await releaseRecoveryEmail(claim, day);
     throw error;
+  });
+  let messageId: string;
+  try {
+    messageId = await sendEmail(storefront, cart, message, key!);
+  } catch (error) {
+    if (definitelyRefused(error)) await releaseRecoveryEmail(claim, day);
+    throw error;
   }
+  // Recorded with the next step's schedule in one transaction, retried on collisions with other writers of the cart.
   const sentAt = new Date().toISOString();
-  await markRecoveryEmailSent(claim, messageId, sentAt, cartEmailSentAction(cart.cart_id, message.step, sentAt));
-  const due = nextStepDue(storefront, { ...cart, recovery_email_count: message.step }, cart.abandoned_at!);
-  if (due) await scheduleRecovery(due);
+  const due = nextStepDue(storefront, { ...cart, recovery_email_count: message.step }, cart.abandoned_at!, sentAt);
+  await withConflictRetries(
+    () => markRecoveryEmailSent(claim, messageId, sentAt, cartEmailSentAction(cart.cart_id, message.step, sentAt), due ? [scheduleRecoveryAction(due)] : []),
+    isTransactionConflict,
+  );
   return `sent step ${message.step}`;
 }
 
@@ -161,7 +213,9 @@ export async function processRecoveryMessages(records: SQSRecord[]): Promise<SQS
         const outcome = await sendRecoveryEmail(message);
         logger.info("recovery email", { cartId: message.cart_id, step: message.step, outcome });
       } catch (error) {
-        logger.error("cannot send a recovery email; the message will be retried", { cartId: message.cart_id, step: message.step, error: error as Error });
+        // Only the error's kind: SES messages can quote the recipient's address.
+        const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+        logger.error("cannot send a recovery email; the message will be retried", { cartId: message.cart_id, step: message.step, errorName: name, status: $metadata?.httpStatusCode });
         failures.push({ itemIdentifier: record.messageId });
       }
     }

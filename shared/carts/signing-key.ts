@@ -42,7 +42,10 @@ export async function emailSigningKey(options: { create: boolean }): Promise<Buf
     if (!key) cached = undefined;
     return key;
   }
-  const made = createKey();
+  const made = createKey().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   cached = made;
   return made;
 }

@@ -60,7 +60,7 @@ const lookupKeysOf = (cart: Pick<CartRecord, "storefront_id" | "external_cart_id
   ...(cart.cart_token ? [cartLookupKey(cart.storefront_id, "CARTTOKEN", cart.cart_token)] : []),
 ];
 
-/** The cart ids a storefront's external cart id and cart token point to (consistent reads). */
+/** The cart ids a storefront's external cart id and cart token point to, in that order (consistent reads). */
 export async function findCartIds(storefrontId: number, externalCartId: string | null, cartToken: string | null): Promise<number[]> {
   const keys = lookupKeysOf({ storefront_id: storefrontId, external_cart_id: externalCartId, cart_token: cartToken });
   const found = await batchGetItems(keys, { consistentRead: true });
@@ -108,7 +108,7 @@ export async function writeCart(cart: CartRecord, expectedVersion: number | unde
     await documentClient.send(new TransactWriteCommand({ TransactItems: actions }));
     return true;
   } catch (error) {
-    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return false;
+    if (lostRace(error)) return false;
     throw error;
   }
 }
@@ -134,9 +134,15 @@ export async function replaceCart(cart: CartRecord, expectedVersion: number, ext
     );
     return true;
   } catch (error) {
-    if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
+    if (lostRace(error)) return false;
     throw error;
   }
+}
+
+/** Someone wrote first: a failed version or claim condition, or a concurrent transaction on the same items. Read again and retry. */
+function lostRace(error: unknown): boolean {
+  const codes = cancellationCodes(error);
+  return codes !== undefined && (codes.includes("ConditionalCheckFailed") || codes.includes("TransactionConflict"));
 }
 
 /** A page of a storefront's active carts whose deadline has passed at `now`, oldest deadline first. */
@@ -181,6 +187,9 @@ export interface RecoveryDue {
   cart_id: number;
   step: number;
   due_at: string;
+  /** The abandonment the step belongs to: a cart reactivated and abandoned again starts a new one, and older steps are dropped. */
+  abandoned_at: string;
+  template: string;
 }
 
 export const recoveryDueKey = (due: RecoveryDue): TableKey => ({ pk: recoveryDuePartition(due.storefront_id), sk: `${due.due_at}#${padId(due.cart_id)}#${due.step}` });
@@ -204,7 +213,14 @@ export async function queryDueRecoveries(storefrontId: number, now: string, limi
       Limit: limit,
     }),
   );
-  return (page.Items ?? []).map((item) => ({ storefront_id: Number(item.storefront_id), cart_id: Number(item.cart_id), step: Number(item.step), due_at: String(item.due_at) }));
+  return (page.Items ?? []).map((item) => ({
+    storefront_id: Number(item.storefront_id),
+    cart_id: Number(item.cart_id),
+    step: Number(item.step),
+    due_at: String(item.due_at),
+    abandoned_at: String(item.abandoned_at),
+    template: typeof item.template === "string" ? item.template : "default",
+  }));
 }
 
 export interface SentEmailRecord {
@@ -224,7 +240,7 @@ export interface SentEmailRecord {
  * in one transaction: "claimed", "taken" (that step was claimed before: a
  * redelivered message, an overlapping campaign) or "limit" (the day's sends are used up).
  */
-export async function claimRecoveryEmail(email: SentEmailRecord, day: string, dailyLimit: number): Promise<"claimed" | "taken" | "limit"> {
+export async function claimRecoveryEmail(email: SentEmailRecord, day: string, dailyLimit: number): Promise<"claimed" | "taken" | "limit" | "conflict"> {
   try {
     await documentClient.send(
       new TransactWriteCommand({
@@ -254,6 +270,8 @@ export async function claimRecoveryEmail(email: SentEmailRecord, day: string, da
     const codes = cancellationCodes(error);
     if (codes?.[0] === "ConditionalCheckFailed") return "taken";
     if (codes?.[1] === "ConditionalCheckFailed") return "limit";
+    // The day's counter is shared by every send of the storefront: concurrent claims collide and try again.
+    if (codes?.includes("TransactionConflict")) return "conflict";
     throw error;
   }
 }
@@ -271,7 +289,7 @@ export async function releaseRecoveryEmail(email: SentEmailRecord, day: string):
 }
 
 /** Records the email as handed to SES, and the cart's recovery fields, together. */
-export async function markRecoveryEmailSent(email: SentEmailRecord, messageId: string, sentAt: string, cartUpdate: Actions[number]): Promise<void> {
+export async function markRecoveryEmailSent(email: SentEmailRecord, messageId: string, sentAt: string, cartUpdate: Actions[number], extra: Actions = []): Promise<void> {
   await documentClient.send(
     new TransactWriteCommand({
       TransactItems: [
@@ -285,6 +303,7 @@ export async function markRecoveryEmailSent(email: SentEmailRecord, messageId: s
           },
         },
         cartUpdate,
+        ...extra,
       ],
     }),
   );

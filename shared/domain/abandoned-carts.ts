@@ -2,7 +2,8 @@
  * The abandoned-cart list and its statistics (from the cart counters kept by
  * the cart-counters stream processor).
  */
-import { abandonedContinuationKey, abandonedSortKey, cartStatsItems, queryAbandonedCarts } from "../data/carts";
+import { abandonedCartsCollection, abandonedContinuationKey, abandonedSortKey, cartStatsItems, queryAbandonedCarts } from "../data/carts";
+import { BadRequestError } from "../http/errors";
 import type { ListAbandonedCartsQuery } from "../schemas/cart";
 import { abandonedFor, cartView, type CartRecord } from "./cart-records";
 import { currencyDecimals, formatMinorUnits, toMinorUnits } from "./money";
@@ -40,6 +41,9 @@ const statisticsCurrency = (scope: { default_currency: string }[]) => scope[0]?.
 
 const DAY_MS = 86_400_000;
 
+const invalidCursor = () =>
+  new BadRequestError("invalid_cursor", "The cursor is not one this API returned for these parameters", [{ field: "query.cursor", message: "is not a valid cursor" }]);
+
 /** The least amount in minor units of `currency` that is at least the decimal `value` (rounding up decimals the currency lacks). */
 function smallestMinorAtLeast(value: string, currency: string): number {
   const [whole = "0", fraction = ""] = value.split(".");
@@ -58,6 +62,7 @@ export async function listAbandonedCarts(query: ListAbandonedCartsQuery, princip
   const filtered = query.min_value !== undefined || query.recovery_sent !== undefined;
   const source: MergeSource<CartRecord> = {
     read: async (storefrontId, examine, startKey) => {
+      if (startKey && !(startKey.gsi1pk === abandonedCartsCollection(storefrontId) && (since === undefined || String(startKey.gsi1sk) >= since))) throw invalidCursor();
       const page = await queryAbandonedCarts(storefrontId, { limit: examine, startKey, since });
       return { records: page.carts.filter(matches), lastKey: page.lastKey };
     },

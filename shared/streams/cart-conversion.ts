@@ -21,11 +21,11 @@ async function convert(record: DynamoDBRecord): Promise<void> {
   if (!checkout && !cartToken) return;
   if (before && textOrNull(before.checkout_token) === checkout && textOrNull(before.cart_token) === cartToken) return;
   const storefrontId = Number(after.storefront_id);
-  const ids = await findCartIds(storefrontId, checkout, cartToken);
-  for (const cartId of ids) {
-    const outcome = await convertCartToOrder(cartId, { ecommerce_order_id: Number(after.ecommerce_order_id), total_minor: Number(after.total_minor), currency: String(after.currency) });
-    logger.info("cart conversion", { cartId, orderId: after.ecommerce_order_id, outcome });
-  }
+  // One order completes one cart: the checkout it names, else the cart its token names.
+  const [cartId] = await findCartIds(storefrontId, checkout, cartToken);
+  if (cartId === undefined) return;
+  const outcome = await convertCartToOrder(cartId, { ecommerce_order_id: Number(after.ecommerce_order_id), total_minor: Number(after.total_minor), currency: String(after.currency) });
+  logger.info("cart conversion", { cartId, orderId: after.ecommerce_order_id, outcome });
 }
 
 export async function convertCarts(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {

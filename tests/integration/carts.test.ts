@@ -225,13 +225,15 @@ describe("recovery emails", () => {
   });
 
   it("unsubscribes with the link (GET and one-click POST, no API key) and never emails a suppressed address again", async () => {
-    const storefront = await hub.createStorefront();
+    const storefront = await hub.createStorefront({ storefront_name: "Café Müller" });
     const sid = storefront.storefront_id;
     const cart = await idleCart(sid, 30);
     await runSchedule();
     await hub.call("POST", "/api/ecommerce/carts/abandoned/recover", { key: hub.keys.operator, json: { storefront_id: sid, send_all: true, email_template: "recovery_v1" } });
     await hub.drain();
     const [email] = await emailsTo(cart.cart.customer_email);
+    // A name that is not ASCII goes in the From header as an RFC 2047 encoded-word.
+    expect(email!.from).toBe(`=?UTF-8?B?${Buffer.from("Café Müller").toString("base64")}?= <no-reply@example.com>`);
     const link = /<([^>]+)>/.exec(email!.headers!.find((header) => header.name === "List-Unsubscribe")!.value)![1]!;
 
     const tampered = await fetch(link.replace(/token=./, "token=x"), { method: "GET" });
@@ -284,6 +286,19 @@ describe("recovery emails", () => {
     await hub.drain();
     const sent = await Promise.all(carts.map(async (cart) => (await emailsTo(cart.cart.customer_email)).length));
     expect(sent.sort()).toEqual([0, 1]);
+
+    // The deferred email is queued again by the first run after midnight (UTC), though this storefront runs no automatic campaign.
+    await hub.call("PUT", `/api/ecommerce/storefronts/${sid}`, { json: { recovery_daily_send_limit: 5 } });
+    const midnight = new Date(Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate() + 1, 0, 5));
+    const today = clock;
+    try {
+      clock = midnight;
+      await runSchedule();
+    } finally {
+      clock = today;
+    }
+    const after = await Promise.all(carts.map(async (cart) => (await emailsTo(cart.cart.customer_email)).length));
+    expect(after).toEqual([1, 1]);
   });
 });
 
@@ -329,6 +344,27 @@ describe("the automatic campaign", () => {
         recovery_rate: "50.00",
         total_recovery_emails: 5,
       });
+    } finally {
+      clock = new Date();
+    }
+  });
+
+  it("spaces the emails of a cart abandoned long ago by the gaps between the delays, instead of sending them in one burst", async () => {
+    const storefront = await hub.createStorefront({ auto_recover_carts: true, abandoned_cart_hours: 24 });
+    const cart = await idleCart(storefront.storefront_id, 24 * 10);
+    const start = new Date(clock);
+    const count = async () => (await emailsTo(cart.cart.customer_email)).length;
+    try {
+      await runSchedule();
+      expect(await count()).toBe(1);
+      for (const hours of [0.1, 0.2, 22]) {
+        clock = new Date(start.getTime() + hours * HOUR);
+        await runSchedule();
+        expect(await count(), `at +${hours} h`).toBe(1);
+      }
+      clock = new Date(start.getTime() + 23.1 * HOUR);
+      await runSchedule();
+      expect(await count()).toBe(2);
     } finally {
       clock = new Date();
     }

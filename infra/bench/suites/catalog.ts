@@ -327,7 +327,7 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       ],
       notes: [
         "Read capacity is what DynamoDB Local reports with ReturnConsumedCapacity=TOTAL, summed over the handler's calls: the product Query, the storefront GetItem, the counters' and the order counts' BatchGetItem.",
-        "A created product costs a BatchGetItem (storefront and external-id claim) and a two-item TransactWriteItems (claim and product; ids come from blocks of 100, one sequence write per block), plus its share of the catalog-counters processor's transactions; raw PutItem writes one item of the same size.",
+        "A created product costs a two-item TransactWriteItems (claim and product; ids come from blocks of 100, one sequence write per block; the storefront's currency is read at most every 5 s per instance), plus its share of the catalog-counters and sku-index processors' writes; raw PutItem writes one item of the same size.",
       ],
       failures: [capacityPass, latencyPass, upsertPass, countsPass].filter((pass) => !pass).length,
       figures: { reads, writes, capacityRatio, latencyRatio, upsertRatio },
