@@ -1,6 +1,10 @@
 /** What the suites that run the local stack share: concurrency, a stack per measurement, the PASS/FAIL cell. */
 import { performance } from "node:perf_hooks";
 import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../local/emulators";
 import { startLocalStack, type LocalStack, type LocalStackOptions } from "../local/stack";
 import type { Cell } from "./suite";
 
@@ -17,6 +21,20 @@ export async function inParallel(count: number, concurrency: number, work: (inde
 }
 
 export type StackBase = Omit<LocalStackOptions, "tableName" | "queuePrefix" | "port">;
+
+/** Starts DynamoDB Local and the SQS and SES emulators on free ports, with a fresh credentials key in `workDir`, for `use`; stops them after. */
+export async function withEmulators<T>(workDir: string, use: (base: StackBase) => Promise<T>): Promise<T> {
+  const emulators: Emulator[] = [];
+  try {
+    emulators.push(await startDynamoDbLocal({ port: await freePort() }), await startSqsEmulator({ port: await freePort() }), await startSesEmulator({ port: await freePort() }));
+    const [dynamodb, sqs, ses] = emulators as [Emulator, Emulator, Emulator];
+    const credentialsKeyFile = join(workDir, "credentials.key");
+    await writeFile(credentialsKeyFile, randomBytes(32).toString("base64"));
+    return await use({ endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint }, credentialsKeyFile });
+  } finally {
+    await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
+  }
+}
 
 /** A local stack of its own (table and queues named after `name`) for `use`; stopped after, its table dropped when asked. */
 export async function withStack<T>(

@@ -18,7 +18,7 @@ import {
   scheduleRecoveryAction,
   type RecoveryDue,
 } from "../data/carts";
-import { listStorefronts, type StorefrontItem } from "../data/storefronts";
+import { listEveryStorefront, type StorefrontItem } from "../data/storefronts";
 import { addHours, type CartRecord } from "../domain/cart-records";
 import { requireStorefrontAccess } from "../domain/catalog-access";
 import { findStorefront } from "../domain/storefronts";
@@ -30,17 +30,6 @@ import { recoveryEligibility } from "./eligibility";
 import { queueRecoveryEmails, type RecoveryEmailMessage } from "./recovery-queue";
 
 const PAGE = 100;
-
-async function everyStorefront(): Promise<StorefrontItem[]> {
-  const all: StorefrontItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listStorefronts(200, startKey);
-    all.push(...page.storefronts);
-    startKey = page.lastKey;
-  } while (startKey);
-  return all;
-}
 
 /**
  * The due entry of the cart's next email, when the storefront runs the
@@ -123,7 +112,7 @@ export async function runCartSchedule(now: Date): Promise<{ abandoned: number; q
   let abandoned = 0;
   let queued = 0;
   let failed = 0;
-  for (const storefront of await everyStorefront()) {
+  for (const storefront of await listEveryStorefront()) {
     if (!storefront.is_active) continue;
     try {
       abandoned += await sweepStorefront(storefront, now);

@@ -4,7 +4,7 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
-import { queryCollectionPage } from "./collections";
+import { queryCollectionPage, queryWholeCollection } from "./collections";
 import { batchGetItems, keyString } from "./batch";
 import { conditionFailedAt } from "./transactions";
 import type { CredentialField } from "../schemas/storefront";
@@ -218,6 +218,11 @@ export async function getStorefrontIdByCode(code: string): Promise<number | unde
 export async function listStorefronts(limit: number, startKey?: Record<string, unknown>) {
   const page = await queryCollectionPage(COLLECTION, { limit, startKey });
   return { storefronts: page.items.map(toStorefront), lastKey: page.lastKey };
+}
+
+/** Every storefront, in id order (a small collection). */
+export async function listEveryStorefront(): Promise<StorefrontItem[]> {
+  return (await queryWholeCollection(COLLECTION)).map(toStorefront);
 }
 
 /** Statistics for many storefronts in one round of BatchGetItem (two small items each). */

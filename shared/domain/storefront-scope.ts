@@ -3,7 +3,7 @@
  * storefront its key may read, in id order.
  */
 import { batchGetItems } from "../data/batch";
-import { getStorefront, listStorefronts, storefrontKey, type StorefrontItem } from "../data/storefronts";
+import { getStorefront, listEveryStorefront, storefrontKey, type StorefrontItem } from "../data/storefronts";
 import { requireStorefrontAccess, unknownStorefront } from "./catalog-access";
 import type { Principal } from "./roles";
 
@@ -18,12 +18,5 @@ export async function storefrontsInScope(storefrontId: number | undefined, princ
     const items = await batchGetItems(principal.storefrontIds.map(storefrontKey));
     return [...items.values()].map((item) => item as unknown as StorefrontItem).sort((a, b) => a.storefront_id - b.storefront_id);
   }
-  const all: StorefrontItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await listStorefronts(200, startKey);
-    all.push(...page.storefronts);
-    startKey = page.lastKey;
-  } while (startKey);
-  return all;
+  return listEveryStorefront();
 }

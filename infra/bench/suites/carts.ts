@@ -12,15 +12,12 @@
  * emails per second; and a check that exactly the eligible carts got exactly
  * one email each and no ineligible address got any.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { functions, queues } from "../../wiring";
-import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { adminApi, createStorefront, verdict, withStack } from "../harness";
+import { adminApi, createStorefront, verdict, withStack, withEmulators } from "../harness";
 import type { Suite, SuiteContext, SuiteReport } from "../suite";
 
 const CARTS = 10_000;
@@ -161,14 +158,8 @@ async function measureCampaign(stack: LocalStack, sesEndpoint: string, log: (mes
 async function run(context: SuiteContext): Promise<SuiteReport> {
   // One log line per email would drown the report.
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const emulators: Emulator[] = [];
-  try {
-    emulators.push(await startSqsEmulator({ port: await freePort() }), await startSesEmulator({ port: await freePort() }), await startDynamoDbLocal({ port: await freePort() }));
-    const [sqs, ses, dynamodb] = emulators as [Emulator, Emulator, Emulator];
-    const credentialsKeyFile = join(context.workDir, "credentials.key");
-    await writeFile(credentialsKeyFile, randomBytes(32).toString("base64"));
-    const base = { endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint }, credentialsKeyFile };
-    const figures = await withStack(base, "carts-campaign", { functions, queues }, (stack) => measureCampaign(stack, ses.endpoint, context.log));
+  return withEmulators(context.workDir, async (base) => {
+    const figures = await withStack(base, "carts-campaign", { functions, queues }, (stack) => measureCampaign(stack, base.endpoints.ses, context.log));
     const exact = figures.sent === figures.eligible && figures.duplicates === 0 && figures.toIneligible === 0 && figures.missing === 0 && figures.queued === figures.eligible;
     return {
       tables: [
@@ -197,7 +188,5 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       failures: exact ? 0 : 1,
       figures,
     };
-  } finally {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  }
+  });
 }

@@ -16,16 +16,12 @@
  * and external-id claim) plus each storefront's STATS#CATALOG computed from
  * them, on a stack without stream processors, so that nothing recounts the seed.
  */
-import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
-import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { adminApi, createStorefront, inParallel, verdict, withStack, type BenchApi as Api } from "../harness";
+import { adminApi, createStorefront, inParallel, verdict, withStack, type BenchApi as Api, withEmulators } from "../harness";
 import { distribution, median } from "../stats";
 import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ms, ratio } from "../units";
@@ -232,16 +228,10 @@ async function measureWrites(context: SuiteContext, stack: LocalStack, endpoint:
 async function run(context: SuiteContext): Promise<SuiteReport> {
   // Per-request INFO logs would flood the report and time the terminal, not the hub.
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const emulators: Emulator[] = [];
-  try {
-    emulators.push(await startDynamoDbLocal({ port: await freePort() }), await startSqsEmulator({ port: await freePort() }), await startSesEmulator({ port: await freePort() }));
-    const [dynamodb, sqs, ses] = emulators as [Emulator, Emulator, Emulator];
-    const credentialsKeyFile = join(context.workDir, "credentials.key");
-    await writeFile(credentialsKeyFile, randomBytes(32).toString("base64"));
-    const base = { endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint }, credentialsKeyFile };
+  return withEmulators(context.workDir, async (base) => {
 
     // Writes first, on a fresh DynamoDB Local: the 21,000 products seeded for the reads would slow it down for everything after.
-    const writes = await withStack(base, "catalog-writes", undefined, (stack) => measureWrites(context, stack, dynamodb.endpoint), CATALOG_STACK);
+    const writes = await withStack(base, "catalog-writes", undefined, (stack) => measureWrites(context, stack, base.endpoints.dynamodb), CATALOG_STACK);
 
     const withoutStreams = { functions: functions.filter((fn) => fn.trigger.type !== "stream"), queues };
     const reads = await withStack(base, "catalog-reads", withoutStreams, async (stack) => {
@@ -332,7 +322,5 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       failures: [capacityPass, latencyPass, upsertPass, countsPass].filter((pass) => !pass).length,
       figures: { reads, writes, capacityRatio, latencyRatio, upsertRatio },
     };
-  } finally {
-    await Promise.allSettled(emulators.map((emulator) => emulator.stop()));
-  }
+  });
 }

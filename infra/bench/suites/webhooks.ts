@@ -19,18 +19,16 @@
  *    with light BatchGetItems, so that watching does not slow the stack).
  *    Target: p95 < 2 s.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
-import { freePort, startDynamoDbLocal, startSesEmulator, startSqsEmulator, type Emulator } from "../../local/emulators";
 import type { LocalStack } from "../../local/stack";
-import { adminApi, createStorefront, inParallel, verdict, withStack } from "../harness";
+import { adminApi, createStorefront, inParallel, verdict, withStack, withEmulators } from "../harness";
 import { base64BodySignature } from "../../../shared/webhooks/signatures";
 import { percentile } from "../stats";
 import type { SuiteContext, Suite, SuiteReport } from "../suite";
@@ -180,15 +178,9 @@ async function measureEndToEnd(stack: LocalStack, log: (message: string) => void
 
 async function run(context: SuiteContext): Promise<SuiteReport> {
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const emulators: Emulator[] = [];
-  try {
-    emulators.push(await startSqsEmulator({ port: await freePort() }), await startSesEmulator({ port: await freePort() }), await startDynamoDbLocal({ port: await freePort() }));
-    const [sqs, ses, dynamodb] = emulators as [Emulator, Emulator, Emulator];
-    const credentialsKeyFile = join(context.workDir, "credentials.key");
-    await writeFile(credentialsKeyFile, randomBytes(32).toString("base64"));
-    const base = { endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint }, credentialsKeyFile };
+  return withEmulators(context.workDir, async (base) => {
     const intakeOnly = { functions: functions.filter((fn) => fn.trigger.type === "http" || fn.trigger.type === "authorizer"), queues };
-    const intake = await withStack(base, "webhook-intake", intakeOnly, (stack) => measureIntake(stack, dynamodb.endpoint, context.log));
+    const intake = await withStack(base, "webhook-intake", intakeOnly, (stack) => measureIntake(stack, base.endpoints.dynamodb, context.log));
     const endToEnd = await withStack(base, "webhook-e2e", { functions, queues }, (stack) => measureEndToEnd(stack, context.log));
 
     const intakeRatio = intake.acceptedPerSecond / intake.rawPerSecond;
@@ -229,7 +221,5 @@ async function run(context: SuiteContext): Promise<SuiteReport> {
       failures: Object.values(checks).filter((pass) => !pass).length,
       figures: { intake, endToEnd, intakeRatio },
     };
-  } finally {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
-  }
+  });
 }
