@@ -30,6 +30,8 @@ export type WebhookAction =
       external_product_id?: string;
       external_variant_id?: string;
       inventory_item_id?: string;
+      /** The location the level is at (Shopify): the stock set is then the sum over the item's locations. */
+      location_id?: string;
       sku?: string;
       inventory_quantity: number;
       updated_at?: string;

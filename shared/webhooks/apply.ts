@@ -8,6 +8,7 @@ import { PutCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "../data/client";
 import { findProductIds, findVariantIds, getOrderWithDetails, getWithOrderLookup } from "../data/orders";
 import { storefrontKey } from "../data/storefronts";
+import { recordLocationLevel, totalAvailable } from "../data/inventory-levels";
 import { parseWith } from "../schemas/parse";
 import { platformTimestamp } from "../schemas/common";
 import { importOrderBody } from "../schemas/order";
@@ -92,15 +93,24 @@ async function applyInventory(storefrontId: number, action: Extract<WebhookActio
   }
   // Not (yet) in the catalog: a later product sync brings its stock along.
   if (productId === undefined) return "stock level of an item not in the catalog: nothing to set";
-  const quantity = { inventory_quantity: action.inventory_quantity };
+  let total = action.inventory_quantity;
+  if (action.location_id !== undefined && action.inventory_item_id !== undefined) {
+    // A level at one location: the item's stock is the sum over its locations.
+    const at = action.updated_at === undefined ? undefined : new Date(action.updated_at).toISOString();
+    if (!(await recordLocationLevel(storefrontId, action.inventory_item_id, action.location_id, action.inventory_quantity, at))) {
+      return `an older stock level of location ${action.location_id}: unchanged`;
+    }
+    total = await totalAvailable(storefrontId, action.inventory_item_id);
+  }
+  const quantity = { inventory_quantity: total };
   if (externalVariantId !== undefined) {
     const variantId = (await findVariantIds([{ productId, externalVariantId }])).get(`${productId}#${externalVariantId}`);
     if (variantId === undefined) return `variant ${externalVariantId} of product ${productId} is not in the catalog`;
     await updateVariant(productId, variantId, parseWith(updateVariantBody, quantity, "data"), principal);
-    return `variant ${variantId} stock set to ${action.inventory_quantity}`;
+    return `variant ${variantId} stock set to ${total}`;
   }
   await updateProduct(productId, parseWith(updateProductBody, quantity, "data"), principal);
-  return `product ${productId} stock set to ${action.inventory_quantity}`;
+  return `product ${productId} stock set to ${total}`;
 }
 
 const customerBody = v.object({

@@ -287,7 +287,7 @@ function inventoryActions(level: Json, topic: string): WebhookAction[] {
   const available = stockOf(level.available);
   // null: the item stopped being tracked at this location; there is no count to set.
   if (available === undefined) return ignore(`inventory item ${inventoryItemId} has no available count`);
-  return [{ type: "set_inventory", inventory_item_id: inventoryItemId, inventory_quantity: available, ...compact({ updated_at: textOf(level.updated_at) }) }];
+  return [{ type: "set_inventory", inventory_item_id: inventoryItemId, inventory_quantity: available, ...compact({ location_id: idOf(level.location_id), updated_at: textOf(level.updated_at) }) }];
 }
 
 function acceptsMarketing(customer: Json): boolean | undefined {

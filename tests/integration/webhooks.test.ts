@@ -133,6 +133,31 @@ describe("Shopify deliveries", () => {
     expect((await sendShopify(sample, { code: storefront.storefront_code, secret: "never-a-secret" })).status).toBe(401);
   });
 
+  it("sets a variant's stock to the sum of its Shopify locations' levels, ignoring an older level", async () => {
+    const storefront = await hub.createStorefront({ webhook_secret: secret });
+    const code = storefront.storefront_code;
+    expect((await sendShopify(sampleDelivery("shopify", "products-create"), { code })).status).toBe(202);
+    await hub.drain();
+    const level = sampleDelivery("shopify", "inventory_levels-update");
+    const at = (location: string, available: number, updatedAt: string) => {
+      const body = level.body.replace('"location_id": 487838322', `"location_id": ${location}`).replace('"available": 9', `"available": ${available}`).replace("2025-11-03T10:15:43-05:00", updatedAt);
+      return sendShopify({ ...level, body }, { code, headers: shopifyHeaders(body, secret, fresh(level.headers)) });
+    };
+    expect((await at("487838322", 9, "2025-11-03T10:15:43-05:00")).status).toBe(202);
+    await hub.drain();
+    expect((await at("555000111", 5, "2025-11-03T10:20:00-05:00")).status).toBe(202);
+    await hub.drain();
+    expect((await at("487838322", 2, "2025-11-03T09:00:00-05:00")).status).toBe(202);
+    await hub.drain();
+    const products = await hub.call("GET", `/api/ecommerce/products?storefront_id=${storefront.storefront_id}`);
+    const productId = products.body.products.find((product: { external_product_id: string }) => product.external_product_id === "632910392").ecommerce_product_id;
+    const variants = await hub.call("GET", `/api/ecommerce/products/${productId}/variants`);
+    const variant = variants.body.variants.find((each: { external_variant_id: string }) => each.external_variant_id === "808950810");
+    expect(variant.inventory_quantity).toBe(14);
+    const [late] = (await deliveries(`storefront_id=${storefront.storefront_id}&topic=inventory_levels/update`)).deliveries;
+    expect(late.outcome).toMatch(/older stock level of location 487838322/);
+  });
+
   it("processes a sample of every topic", async () => {
     const storefront = await hub.createStorefront({ webhook_secret: secret });
     const topics = [

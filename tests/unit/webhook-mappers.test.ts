@@ -245,9 +245,9 @@ describe("Shopify refunds, products, inventory, customers, checkouts", () => {
     expect(map("products-delete.json")).toEqual([{ type: "remove_product", external_product_id: "632910392" }]);
   });
 
-  it("sets the inventory item's available count", () => {
+  it("sets the inventory item's available count at its location", () => {
     expect(map("inventory_levels-update.json")).toEqual([
-      { type: "set_inventory", inventory_item_id: "808950810", inventory_quantity: 9, updated_at: "2025-11-03T10:15:43-05:00" },
+      { type: "set_inventory", inventory_item_id: "808950810", inventory_quantity: 9, location_id: "487838322", updated_at: "2025-11-03T10:15:43-05:00" },
     ]);
   });
 
