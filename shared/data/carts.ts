@@ -86,24 +86,19 @@ const claimLookup = (key: TableKey, cartId: number): Actions[number] => ({
   },
 });
 
-/**
- * Writes a cart: a new one (expectedVersion undefined) with its lookups, or a
- * change to one nobody wrote since it was read. False when someone did, or
- * when another cart claimed one of its keys first: read again and retry.
- */
-export async function writeCart(cart: CartRecord, expectedVersion: number | undefined): Promise<boolean> {
-  const actions: Actions = [
-    ...lookupKeysOf(cart).map((key) => claimLookup(key, cart.cart_id)),
-    {
-      Put: {
-        TableName: tableName(),
-        Item: cartItem(cart),
-        ...(expectedVersion === undefined
-          ? { ConditionExpression: "attribute_not_exists(pk)" }
-          : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
-      },
-    },
-  ];
+/** The cart's Put: a new cart (expectedVersion undefined) only if absent, else only if nobody wrote it since it was read. */
+const putCart = (cart: CartRecord, expectedVersion: number | undefined): Actions[number] => ({
+  Put: {
+    TableName: tableName(),
+    Item: cartItem(cart),
+    ...(expectedVersion === undefined
+      ? { ConditionExpression: "attribute_not_exists(pk)" }
+      : { ConditionExpression: "#version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expectedVersion } }),
+  },
+});
+
+/** Runs a cart's transaction; false when another writer got there first. */
+async function transactCart(actions: Actions): Promise<boolean> {
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: actions }));
     return true;
@@ -113,31 +108,16 @@ export async function writeCart(cart: CartRecord, expectedVersion: number | unde
   }
 }
 
+/**
+ * Writes a cart: a new one (expectedVersion undefined) with its lookups, or a
+ * change to one nobody wrote since it was read. False when someone did, or
+ * when another cart claimed one of its keys first: read again and retry.
+ */
+export const writeCart = (cart: CartRecord, expectedVersion: number | undefined): Promise<boolean> =>
+  transactCart([...lookupKeysOf(cart).map((key) => claimLookup(key, cart.cart_id)), putCart(cart, expectedVersion)]);
+
 /** Replaces a cart if its version is still `expectedVersion`, with extra actions in the same transaction; false when it moved on. */
-export async function replaceCart(cart: CartRecord, expectedVersion: number, extra: Actions = []): Promise<boolean> {
-  try {
-    await documentClient.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: cartItem(cart),
-              ConditionExpression: "#version = :expected",
-              ExpressionAttributeNames: { "#version": "version" },
-              ExpressionAttributeValues: { ":expected": expectedVersion },
-            },
-          },
-          ...extra,
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (lostRace(error)) return false;
-    throw error;
-  }
-}
+export const replaceCart = (cart: CartRecord, expectedVersion: number, extra: Actions = []): Promise<boolean> => transactCart([putCart(cart, expectedVersion), ...extra]);
 
 /** Someone wrote first: a failed version or claim condition, or a concurrent transaction on the same items. Read again and retry. */
 function lostRace(error: unknown): boolean {
@@ -194,13 +174,13 @@ export interface RecoveryDue {
 
 export const recoveryDueKey = (due: RecoveryDue): TableKey => ({ pk: recoveryDuePartition(due.storefront_id), sk: `${due.due_at}#${padId(due.cart_id)}#${due.step}` });
 
-/** The action that schedules a cart's recovery email step. */
-export const scheduleRecoveryAction = (due: RecoveryDue): Actions[number] => ({
-  Put: { TableName: tableName(), Item: { ...recoveryDueKey(due), entity: "recovery_due", ...due } },
-});
+const recoveryDueItem = (due: RecoveryDue) => ({ ...recoveryDueKey(due), entity: "recovery_due", ...due });
+
+/** The action that schedules a cart's recovery email step (inside another transaction). */
+export const scheduleRecoveryAction = (due: RecoveryDue): Actions[number] => ({ Put: { TableName: tableName(), Item: recoveryDueItem(due) } });
 
 export async function scheduleRecovery(due: RecoveryDue): Promise<void> {
-  await documentClient.send(new PutCommand({ TableName: tableName(), Item: { ...recoveryDueKey(due), entity: "recovery_due", ...due } }));
+  await documentClient.send(new PutCommand({ TableName: tableName(), Item: recoveryDueItem(due) }));
 }
 
 /** A page of a storefront's recovery emails due at or before `now`, oldest first. */
