@@ -17,6 +17,7 @@ import { WEBHOOK_MAX_RECEIVES, WEBHOOK_QUEUE } from "../shared/webhooks/queue";
 import { cartOperations } from "../shared/schemas/cart";
 import { EMAIL_EVENTS_QUEUE, RECOVERY_EMAIL_QUEUE } from "../shared/carts/queues";
 import { openApiOperation } from "../shared/api/openapi-operation";
+import { analyticsOperations } from "../shared/schemas/analytics";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
 export interface QueueSpec {
@@ -74,6 +75,20 @@ const http = (name: string, entry: string, operation: Operation, access: Access)
 
 /** Stream records of orders (sk = ORDER): every import and status change. */
 const ORDER_RECORDS = { dynamodb: { Keys: { sk: { S: ["ORDER"] } } } };
+
+/** Analytics and reports, read from the aggregates the analytics-counters processor keeps. */
+const analyticsFunctions: FunctionSpec[] = [
+  http("analytics", "functions/http/analytics/analytics.ts", analyticsOperations.analytics, { table: "read" }),
+  http("reports-sales-summary", "functions/http/analytics/sales-summary.ts", analyticsOperations.salesSummary, { table: "read" }),
+  http("reports-product-sync-status", "functions/http/analytics/product-sync-status.ts", analyticsOperations.productSyncStatus, { table: "read" }),
+  http("reports-abandoned-carts-summary", "functions/http/analytics/abandoned-carts-summary.ts", analyticsOperations.abandonedCartsSummary, { table: "read" }),
+  {
+    name: "analytics-counters",
+    entry: "functions/streams/analytics-counters.ts",
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["ORDER", "CART", "CUSTOMER"] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite" },
+  },
+];
 
 /** Carts, abandonment and recovery emails. */
 const cartFunctions: FunctionSpec[] = [
@@ -229,6 +244,7 @@ export const functions: FunctionSpec[] = [
     access: { table: "readWrite", sendTo: [WEBHOOK_QUEUE] },
   },
   ...cartFunctions,
+  ...analyticsFunctions,
 ];
 
 

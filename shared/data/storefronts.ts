@@ -74,6 +74,8 @@ const codeKey = (code: string) => ({ pk: `STOREFRONT_CODE#${code.toUpperCase()}`
 export const STATS_KEYS = {
   catalog: (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STATS#CATALOG" }),
   orders: (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STATS#ORDERS" }),
+  /** customers, and buyers (customers with at least one sale): kept by the analytics-counters stream processor. */
+  customers: (id: number) => ({ pk: `STOREFRONT#${id}`, sk: "STATS#CUSTOMERS" }),
 };
 const collectionSort = (id: number) => `STOREFRONT#${String(id).padStart(10, "0")}`;
 

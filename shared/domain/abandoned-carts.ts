@@ -8,7 +8,7 @@ import type { ListAbandonedCartsQuery } from "../schemas/cart";
 import { abandonedFor, cartView, type CartRecord } from "./cart-records";
 import { currencyDecimals, formatMinorUnits, toMinorUnits } from "./money";
 import { newestFirstPage, type MergeSource } from "./newest-first-merge";
-import { storefrontsInScope } from "./storefront-scope";
+import { statisticsCurrency, storefrontsInScope } from "./storefront-scope";
 import type { Principal } from "./roles";
 
 /** The counters of carts per currency, as the seed's statistics, money in `currency`. */
@@ -35,9 +35,6 @@ export async function cartStatistics(storefrontIds: number[], currency: string) 
     currency,
   };
 }
-
-/** The currency statistics are given in: the storefronts' default when they share one, else the first storefront's. */
-const statisticsCurrency = (scope: { default_currency: string }[]) => scope[0]?.default_currency ?? "USD";
 
 const DAY_MS = 86_400_000;
 

@@ -65,6 +65,8 @@ export interface CartRecord {
   utm_campaign: string | null;
   browser_info: Record<string, unknown> | null;
   platform_updated_at: string | null;
+  /** The storefront's time zone when the cart was last written: analytics counts the cart's events on their days there. */
+  time_zone: string;
   created_at: string;
   updated_at: string;
   /** Incremented by every write; writes are conditioned on it. */

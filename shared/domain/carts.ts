@@ -80,12 +80,14 @@ export async function upsertCart(input: UpsertCartInput, principal: Principal, n
       // A completed checkout is converted at once, so that it is never emailed; the order links itself when it arrives.
       cart_status: completed ? "converted" : "active",
       is_abandoned: false,
-      abandoned_at: null,
+      // A checkout completed after abandonment keeps when it was abandoned: analytics counts it among that day's abandoned carts.
+      abandoned_at: completed ? (current?.abandoned_at ?? null) : null,
       last_activity_at: activity,
       abandon_after: completed ? null : addHours(activity, settings.abandoned_cart_hours),
       converted_to_order: completed,
       converted_at: completed ? fields.completed_at : null,
       platform_updated_at: input.updated_at ?? current?.platform_updated_at ?? null,
+      time_zone: storefront.timezone,
       created_at: current?.created_at ?? input.created_at ?? nowIso,
       updated_at: nowIso,
       version: (current?.version ?? 0) + 1,

@@ -31,15 +31,17 @@ export function countsAsSale(order: Pick<CountedOrder, "order_status" | "payment
   return !order.is_test_order && !NOT_SOLD_ORDER_STATUSES.has(order.order_status) && !NOT_SOLD_PAYMENT_STATUSES.has(order.payment_status);
 }
 
-/** Quantity per linked product of some line items. */
-export function productQuantitiesOf(items: { ecommerce_product_id: number | null; quantity: number }[]): Record<string, number> {
-  const out: Record<string, number> = {};
+/** Quantity and line totals per linked product of some line items. */
+export function productSalesOf(items: { ecommerce_product_id: number | null; quantity: number; total_minor: number }[]) {
+  const product_quantities: Record<string, number> = {};
+  const product_revenue_minor: Record<string, number> = {};
   for (const item of items) {
     if (item.ecommerce_product_id === null) continue;
     const key = String(item.ecommerce_product_id);
-    out[key] = (out[key] ?? 0) + item.quantity;
+    product_quantities[key] = (product_quantities[key] ?? 0) + item.quantity;
+    product_revenue_minor[key] = (product_revenue_minor[key] ?? 0) + item.total_minor;
   }
-  return out;
+  return { product_quantities, product_revenue_minor };
 }
 
 /** Changes to one counter item: top-level numbers, and numbers inside maps keyed by currency. */

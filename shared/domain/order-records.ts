@@ -67,6 +67,10 @@ export interface OrderRecord {
   oversold?: boolean;
   /** Quantity ordered per linked catalog product (by product id): what the order adds to the products' sales statistics. */
   product_quantities: Record<string, number>;
+  /** The line totals per linked catalog product (by product id), in minor units of the order's currency: the products' revenue in analytics. */
+  product_revenue_minor: Record<string, number>;
+  /** The storefront's time zone when the order was imported: analytics counts the order on its order_date's day there. */
+  time_zone: string;
   /** The platform's own updated_at of the import last applied; older imports are refused. */
   platform_updated_at: string | null;
   imported_at: string;
@@ -110,7 +114,7 @@ export interface ItemLink {
 /** The order's fields an import sets; the rest is identity and bookkeeping. */
 export type ImportedOrderFields = Omit<
   OrderRecord,
-  "ecommerce_order_id" | "ecommerce_customer_id" | "cancelled_at" | "fulfilled_at" | "shipping_carrier" | "tracking_number" | "tracking_url" | "product_quantities" | "imported_at" | "created_at" | "updated_at" | "version"
+  "ecommerce_order_id" | "ecommerce_customer_id" | "cancelled_at" | "fulfilled_at" | "shipping_carrier" | "tracking_number" | "tracking_url" | "product_quantities" | "product_revenue_minor" | "imported_at" | "created_at" | "updated_at" | "version"
 >;
 
 function importedItem(input: LineItemInput, currency: string, index: number, issues: FieldIssue[]) {
@@ -143,9 +147,15 @@ export interface ImportedOrder {
   items: ImportedItem[];
 }
 
+/** The storefront settings an import depends on. */
+export interface ImportSettings {
+  default_currency: string;
+  timezone: string;
+}
+
 /** Converts a validated import into stored values; a 400 names every amount with more decimals than the currency has. */
-export function toImportedOrder(input: ImportOrderInput, defaultCurrency: string): ImportedOrder {
-  const currency = input.currency ?? defaultCurrency;
+export function toImportedOrder(input: ImportOrderInput, storefront: ImportSettings): ImportedOrder {
+  const currency = input.currency ?? storefront.default_currency;
   const issues: FieldIssue[] = [];
   const items = input.line_items.map((item, index) => importedItem(item, currency, index, issues));
   const fields: ImportedOrderFields = {
@@ -185,6 +195,7 @@ export function toImportedOrder(input: ImportOrderInput, defaultCurrency: string
     tags: input.tags,
     item_count: items.length,
     platform_updated_at: input.updated_at ?? null,
+    time_zone: storefront.timezone,
   };
   // The platform's own subtotal and total are checked for form only: the hub's are computed from the items.
   minorOf(input.subtotal_amount, currency, "body.subtotal_amount", issues);
@@ -211,16 +222,19 @@ export function isOlderImport(stored: string | null, incoming: string | null): b
   return Boolean(stored && incoming && incoming < stored);
 }
 
+/** What an order's items add to its products' sales. */
+export type ProductSales = Pick<OrderRecord, "product_quantities" | "product_revenue_minor">;
+
 export function newOrderRecord(
   identity: { ecommerce_order_id: number; ecommerce_customer_id: number },
   fields: ImportedOrderFields,
-  productQuantities: Record<string, number>,
+  productSales: ProductSales,
   now: string,
 ): OrderRecord {
   return {
     ...identity,
     ...fields,
-    product_quantities: productQuantities,
+    ...productSales,
     cancelled_at: null,
     fulfilled_at: null,
     shipping_carrier: null,
@@ -234,7 +248,7 @@ export function newOrderRecord(
 }
 
 /** The stored order with an import's fields applied; `changed` is false for a replay. */
-export function mergeImportedOrder(current: OrderRecord, fields: ImportedOrderFields & Pick<OrderRecord, "product_quantities">, customerId: number, now: string) {
+export function mergeImportedOrder(current: OrderRecord, fields: ImportedOrderFields & ProductSales, customerId: number, now: string) {
   // An import without updated_at does not erase the one a previous import brought.
   const incoming = { ...fields, platform_updated_at: fields.platform_updated_at ?? current.platform_updated_at };
   const merged: OrderRecord = { ...current, ...incoming, ecommerce_customer_id: customerId };

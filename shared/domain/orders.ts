@@ -32,7 +32,7 @@ import {
   type OrderItemRecord,
   type OrderRecord,
 } from "./order-records";
-import { productQuantitiesOf } from "./order-counters";
+import { productSalesOf } from "./order-counters";
 import { paymentView } from "./payment-records";
 import type { Principal } from "./roles";
 
@@ -87,7 +87,7 @@ export async function importOrder(input: ImportOrderInput, principal: Principal)
   requireStorefrontAccess(principal, input.storefront_id);
   const { storefrontItem, orderId } = await getWithOrderLookup(storefrontKey(input.storefront_id), input.storefront_id, input.external_order_id);
   if (!storefrontItem) throw unknownStorefront("body.storefront_id", input.storefront_id);
-  const imported = toImportedOrder(input, String(storefrontItem.default_currency));
+  const imported = toImportedOrder(input, { default_currency: String(storefrontItem.default_currency), timezone: String(storefrontItem.timezone ?? "UTC") });
   const [customerId, links] = await Promise.all([
     resolveOrderCustomer({
       storefrontId: input.storefront_id,
@@ -112,7 +112,7 @@ export async function importOrder(input: ImportOrderInput, principal: Principal)
 async function createOrder(imported: ImportedOrder, customerId: number, links: ItemLink[]): Promise<ImportOutcome | undefined> {
   const [orderId, firstItemId] = await Promise.all([nextId("order"), reserveIds("order_item", imported.items.length)]);
   const items = imported.items.map((item, index) => itemRecord(orderId, firstItemId + index, item, links[index]!));
-  const order = newOrderRecord({ ecommerce_order_id: orderId, ecommerce_customer_id: customerId }, imported.fields, productQuantitiesOf(items), new Date().toISOString());
+  const order = newOrderRecord({ ecommerce_order_id: orderId, ecommerce_customer_id: customerId }, imported.fields, productSalesOf(items), new Date().toISOString());
   // Another import of the same order created it first: this one becomes an update of it.
   if (!(await insertOrder(order, items))) return undefined;
   return { action: "created", changed: true, stale: false, order: details(order, items) };
@@ -131,7 +131,7 @@ async function updateImportedOrder(id: number, imported: ImportedOrder, customer
     let nextNewId = firstNewId;
     const items = pairs.map((pair, index) => itemRecord(id, pair.stored?.order_item_id ?? nextNewId++, pair.imported, links[index]!, pair.stored));
     const changedItems = items.filter((item, index) => !isDeepStrictEqual(item, pairs[index]!.stored));
-    const merged = mergeImportedOrder(current.order, { ...imported.fields, product_quantities: productQuantitiesOf(items) }, customerId, new Date().toISOString());
+    const merged = mergeImportedOrder(current.order, { ...imported.fields, ...productSalesOf(items) }, customerId, new Date().toISOString());
     if (!merged.changed && changedItems.length === 0 && removed.length === 0) {
       return { action: "updated", changed: false, stale: false, order: details(current.order, current.items) };
     }

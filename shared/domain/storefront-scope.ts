@@ -20,3 +20,6 @@ export async function storefrontsInScope(storefrontId: number | undefined, princ
   }
   return listEveryStorefront();
 }
+
+/** The currency statistics over several storefronts are given in: the storefronts' default when they share one, else the first storefront's. */
+export const statisticsCurrency = (scope: { default_currency: string }[]) => scope[0]?.default_currency ?? "USD";

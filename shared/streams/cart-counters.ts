@@ -12,7 +12,7 @@ import { imagesOf } from "./images";
 
 export const CART_COUNTERS_CONSUMER = "cart-counters";
 
-function countedCart(image: Record<string, unknown> | undefined): CountedCart | undefined {
+export function countedCart(image: Record<string, unknown> | undefined): CountedCart | undefined {
   if (!image) return undefined;
   return {
     storefront_id: Number(image.storefront_id),

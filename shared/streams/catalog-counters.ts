@@ -14,7 +14,7 @@ import { imagesOf } from "./images";
 
 export const CATALOG_COUNTERS_CONSUMER = "catalog-counters";
 
-function countedProduct(image: Record<string, unknown>): CountedProduct {
+export function countedProduct(image: Record<string, unknown>): CountedProduct {
   return {
     storefront_id: Number(image.storefront_id),
     sync_status: image.sync_status as SyncStatus,

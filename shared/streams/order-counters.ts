@@ -30,7 +30,7 @@ type Actions = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
 const markerKey = (eventId: string): TableKey => ({ pk: `APPLIED#${ORDER_COUNTERS_CONSUMER}#${eventId}`, sk: "APPLIED" });
 
-function countedOrder(image: Record<string, unknown> | undefined): CountedOrder | undefined {
+export function countedOrder(image: Record<string, unknown> | undefined): CountedOrder | undefined {
   if (!image) return undefined;
   return {
     storefront_id: Number(image.storefront_id),

@@ -93,7 +93,7 @@ const orderOf = (actions: WebhookAction[]) => only(actions, "import_order").body
 /** The totals the hub itself computes from the import (Σ line totals − discount + shipping + tax). */
 function hubTotals(body: Body) {
   const input = expectValid(importOrderBody, { ...body, storefront_id: 1 });
-  const { fields } = toImportedOrder(input, "USD");
+  const { fields } = toImportedOrder(input, { default_currency: "USD", timezone: "UTC" });
   return { subtotal: formatMinorUnits(fields.subtotal_minor, fields.currency), total: formatMinorUnits(fields.total_minor, fields.currency) };
 }
 

@@ -98,6 +98,7 @@ async function seedCarts(storefrontId: number, run: string) {
         utm_campaign: null,
         browser_info: null,
         platform_updated_at: null,
+        time_zone: "UTC",
         created_at: abandonedAt,
         updated_at: abandonedAt,
         version: 1,

@@ -230,7 +230,7 @@ async function measureConcurrency(stack: LocalStack, modules: Shared, endpoint: 
   await stack.drain(60_000);
   // An order item of the size the imports write, for the raw PutItem comparison.
   const sample = modules.orders.orderItem(
-    modules.records.newOrderRecord({ ecommerce_order_id: 1, ecommerce_customer_id: 1 }, modules.records.toImportedOrder(orderBody(storefrontId, "raw", [{ external_product_id: product!, quantity: 1 }]) as never, "USD").fields, {}, new Date().toISOString()),
+    modules.records.newOrderRecord({ ecommerce_order_id: 1, ecommerce_customer_id: 1 }, modules.records.toImportedOrder(orderBody(storefrontId, "raw", [{ external_product_id: product!, quantity: 1 }]) as never, { default_currency: "USD", timezone: "UTC" }).fields, { product_quantities: {}, product_revenue_minor: {} }, new Date().toISOString()),
   );
   const rawBefore = await measureRawPuts(endpoint, stack.table.tableName, sample, "before");
   log(`${CONCURRENT_ORDERS} imports from ${CLIENTS} clients`);
@@ -291,9 +291,9 @@ async function seedOrders(modules: Shared, storefrontId: number, count: number, 
             tags: [],
             total_amount: "0",
           } as never,
-          "USD",
+          { default_currency: "USD", timezone: "UTC" },
         ).fields,
-        {},
+        { product_quantities: {}, product_revenue_minor: {} },
         day,
       ),
     };

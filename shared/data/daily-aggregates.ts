@@ -1,0 +1,108 @@
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { documentClient, tableName } from "./client";
+import { INDEXES } from "./table-definition";
+import { ordersCollection } from "./orders";
+import type { TableKey } from "./batch";
+import type { Counters } from "../analytics/daily-counters";
+import type { CustomerSketch } from "../analytics/customer-sketch";
+
+/**
+ * Analytics aggregates: one partition per storefront, one item per day and
+ * kind, so that a period is one key-range Query whatever the number of orders.
+ * Access patterns:
+ * - a storefront's daily counters over a period ....... Query pk = STOREFRONT#<sid>#DAILY, sk BETWEEN DAY#<from> AND DAY#<to>
+ * - a storefront's customer sketches over a period .... Query pk = STOREFRONT#<sid>#DAILY, sk BETWEEN CUSTOMERS#<from> AND CUSTOMERS#<to>
+ * - the orders of a day, to rebuild its sketch ........ byCollection: gsi1pk = STOREFRONT#<sid>#ORDERS, gsi1sk in the day's instants
+ */
+const dailyPartition = (storefrontId: number) => `STOREFRONT#${storefrontId}#DAILY`;
+export const dailyCountersKey = (storefrontId: number, date: string): TableKey => ({ pk: dailyPartition(storefrontId), sk: `DAY#${date}` });
+export const customerSketchKey = (storefrontId: number, date: string): TableKey => ({ pk: dailyPartition(storefrontId), sk: `CUSTOMERS#${date}` });
+
+type Item = Record<string, unknown>;
+const KEY_ATTRIBUTES = new Set(["pk", "sk", "entity", "version"]);
+
+async function queryRange(storefrontId: number, prefix: string, from: string, to: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":pk": dailyPartition(storefrontId), ":from": `${prefix}${from}`, ":to": `${prefix}${to}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Date -> counters of the days from `from` to `to` that have any. */
+export async function queryDailyCounters(storefrontId: number, from: string, to: string): Promise<Map<string, Counters>> {
+  const items = await queryRange(storefrontId, "DAY#", from, to);
+  return new Map(
+    items.map((item) => [String(item.sk).slice("DAY#".length), Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as Counters]),
+  );
+}
+
+export interface StoredSketch {
+  sketch: CustomerSketch;
+  version: number;
+}
+
+const sketchFromItem = (item: Item): StoredSketch => ({
+  sketch: { ids: Array.isArray(item.ids) ? (item.ids as number[]) : null, registers: new Uint8Array(item.registers as Uint8Array) },
+  version: Number(item.version ?? 0),
+});
+
+/** Date -> customer sketch of the days from `from` to `to` that have one. */
+export async function queryCustomerSketches(storefrontId: number, from: string, to: string): Promise<Map<string, CustomerSketch>> {
+  const items = await queryRange(storefrontId, "CUSTOMERS#", from, to);
+  return new Map(items.map((item) => [String(item.sk).slice("CUSTOMERS#".length), sketchFromItem(item).sketch]));
+}
+
+export async function getCustomerSketch(storefrontId: number, date: string): Promise<StoredSketch | undefined> {
+  const items = await queryRange(storefrontId, "CUSTOMERS#", date, date);
+  return items[0] ? sketchFromItem(items[0]) : undefined;
+}
+
+/** Writes a day's sketch if it is still at `expectedVersion` (0 = absent); false when another write came first. */
+export async function putCustomerSketch(storefrontId: number, date: string, sketch: CustomerSketch, expectedVersion: number): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...customerSketchKey(storefrontId, date), entity: "customer_sketch", ids: sketch.ids, registers: sketch.registers, version: expectedVersion + 1 },
+        ConditionExpression: expectedVersion === 0 ? "attribute_not_exists(pk)" : "version = :version",
+        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ":version": expectedVersion },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every order of a storefront whose order_date lies in [fromIso, toIso) (strongly consistent reads are not offered by the index). */
+export async function ordersBetween(storefrontId: number, fromIso: string, toIso: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: INDEXES.byCollection.name,
+        KeyConditionExpression: "gsi1pk = :collection AND gsi1sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":collection": ordersCollection(storefrontId), ":from": fromIso, ":to": toIso },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
