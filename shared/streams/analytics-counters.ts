@@ -29,6 +29,8 @@ import { emptySketch, sameSketch, sketchOf, withCustomers } from "../analytics/c
 import { addDays } from "../domain/local-dates";
 import { logger } from "../logger";
 import { STATS_KEYS } from "../data/storefronts";
+import { batchGetItems, keyString } from "../data/batch";
+import { orderKey } from "../data/orders";
 import { applyOnce, mergeUpdates, type CounterUpdate, type StreamEffect } from "./apply-once";
 import { failuresFrom } from "./batch";
 import { imagesOf } from "./images";
@@ -70,25 +72,34 @@ interface SketchWork {
   rebuild: boolean;
 }
 
-/** Per day bucket, the customers to add and whether the day must be rebuilt; and the latest image of each order in the batch. */
-export function sketchWorkOf(records: DynamoDBRecord[]) {
+/**
+ * Per day bucket, the customers to add and whether the day must be rebuilt.
+ * Customers are added as the orders are now (a consistent read), never as an
+ * old record says: a redelivered record must not put back a customer that a
+ * later change took out. A record whose order left a (day, customer) pair has
+ * that day rebuilt.
+ */
+export async function sketchWorkOf(records: DynamoDBRecord[]) {
   const work = new Map<string, SketchWork>();
-  const latest = new Map<number, Image | undefined>();
   const entry = (bucket: string) => work.get(bucket) ?? work.set(bucket, { added: new Set(), rebuild: false }).get(bucket)!;
+  const orderIds = new Set<number>();
   for (const record of records.filter(isOrder)) {
     const { before, after } = imagesOf(record);
+    orderIds.add(Number((after ?? before)!.ecommerce_order_id));
     const was = before ? orderCustomerDay(dailyOrderOf(before)) : undefined;
     const is = after ? orderCustomerDay(dailyOrderOf(after)) : undefined;
-    const orderId = Number((after ?? before)!.ecommerce_order_id);
-    latest.set(orderId, after);
-    const same = was && is && was.bucket === is.bucket && was.customerId === is.customerId;
-    if (is && !same) entry(is.bucket).added.add(is.customerId);
-    if (was && !same) entry(was.bucket).rebuild = true;
+    if (was && !(is && was.bucket === is.bucket && was.customerId === is.customerId)) entry(was.bucket).rebuild = true;
+  }
+  const found = await batchGetItems([...orderIds].map(orderKey), { consistentRead: true });
+  const latest = new Map<number, Image | undefined>([...orderIds].map((id) => [id, found.get(keyString(orderKey(id)))]));
+  for (const order of latest.values()) {
+    const counted = order ? orderCustomerDay(dailyOrderOf(order)) : undefined;
+    if (counted) entry(counted.bucket).added.add(counted.customerId);
   }
   return { work, latest };
 }
 
-/** The customers of a day, from the orders stored for it and this batch's newer images of them. */
+/** The customers of a day, from the orders the index lists for it, corrected by the consistent reads of this batch's orders. */
 async function customersOfDay(bucket: string, latest: Map<number, Image | undefined>): Promise<number[]> {
   const { storefrontId, date } = parseDayBucket(bucket);
   // Any time zone's day lies within the UTC days before and after it.
@@ -115,15 +126,13 @@ async function updateSketch(bucket: string, work: SketchWork, latest: Map<number
 export async function updateDailyAggregates(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
   const failedAt = await applyOnce(ANALYTICS_COUNTERS_CONSUMER, records.map(analyticsCounterEffect));
   const handled = failedAt === undefined ? records : records.slice(0, failedAt);
-  const { work, latest } = sketchWorkOf(handled);
-  for (const [bucket, entry] of work) {
-    try {
-      await updateSketch(bucket, entry, latest);
-    } catch (error) {
-      // Sketch updates are idempotent: the whole batch is tried again (its counters are protected by their markers).
-      logger.error("cannot update a day's customer sketch; the batch will be retried", { bucket, error: error as Error });
-      return failuresFrom(records, 0);
-    }
+  try {
+    const { work, latest } = await sketchWorkOf(handled);
+    for (const [bucket, entry] of work) await updateSketch(bucket, entry, latest);
+  } catch (error) {
+    // Sketch updates are idempotent: the whole batch is tried again (its counters are protected by their markers).
+    logger.error("cannot update the customer sketches; the batch will be retried", { error: error as Error });
+    return failuresFrom(records, 0);
   }
   return failuresFrom(records, failedAt);
 }
