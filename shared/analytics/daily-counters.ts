@@ -10,8 +10,10 @@
  * that every change is a plain ADD):
  * - orders: orders, fulfilled, cancelled, paid, pending_payment; per currency
  *   `sales#<CUR>` (orders that are sales) and `revenue#<CUR>` (their totals);
- *   per product `product#<id>#quantity`, `product#<id>#orders` and
- *   `product#<id>#revenue#<CUR>`.
+ *   per product `p#<id>#q` (units), `p#<id>#o` (orders) and `p#<id>#r#<CUR>`
+ *   (revenue). Product counters are short-named and kept in an item of their
+ *   own (PRODUCTS#<day>), so that the previous period, read for growth only,
+ *   costs the same whatever the catalog.
  * - carts: carts_created (on the day created), carts_converted (on the day an
  *   order completed it); and, on the day a cart was abandoned (the abandoned
  *   carts of a period are those abandoned in it): abandoned, `abandoned#<CUR>`
@@ -38,9 +40,9 @@ export function parseDayBucket(bucket: string): { storefrontId: number; date: st
 export const counterName = {
   sales: (currency: string) => `sales#${currency}`,
   revenue: (currency: string) => `revenue#${currency}`,
-  productQuantity: (productId: string | number) => `product#${productId}#quantity`,
-  productOrders: (productId: string | number) => `product#${productId}#orders`,
-  productRevenue: (productId: string | number, currency: string) => `product#${productId}#revenue#${currency}`,
+  productQuantity: (productId: string | number) => `p#${productId}#q`,
+  productOrders: (productId: string | number) => `p#${productId}#o`,
+  productRevenue: (productId: string | number, currency: string) => `p#${productId}#r#${currency}`,
   abandoned: (currency: string) => `abandoned#${currency}`,
   abandonedValue: (currency: string) => `abandoned_value#${currency}`,
   stillAbandonedValue: (currency: string) => `still_abandoned_value#${currency}`,
@@ -131,6 +133,9 @@ export function cartDailyContribution(cart: DailyCart, out: DailyCounters = new 
   }
   return out;
 }
+
+/** Product counters go to the day's PRODUCTS item, the others to its DAY item. */
+export const isProductCounter = (name: string) => name.startsWith("p#");
 
 /** after - before per bucket, without zeros. */
 export function dailyDeltas(before: DailyCounters, after: DailyCounters): DailyCounters {

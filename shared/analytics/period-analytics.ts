@@ -6,7 +6,7 @@
  */
 import { batchGetItems, keyString } from "../data/batch";
 import { getCatalogCounters } from "../data/catalog-stats";
-import { queryCustomerSketches, queryDailyCounters } from "../data/daily-aggregates";
+import { queryCustomerSketches, queryDailyCounters, queryDailyProducts } from "../data/daily-aggregates";
 import { productKey } from "../data/products";
 import { BadRequestError } from "../http/errors";
 import { addDays, datesInRange, daysInRange, localDate } from "../domain/local-dates";
@@ -51,12 +51,12 @@ const averageOf = (total: number, count: number) => (count === 0 ? 0 : Math.roun
 function productSales(counters: Counters, currency: string) {
   const products = new Map<number, { quantity: number; orders: number; revenue: number }>();
   for (const [name, amount] of Object.entries(counters)) {
-    const match = /^product#(\d+)#(quantity|orders|revenue#([A-Z]{3}))$/.exec(name);
+    const match = /^p#(\d+)#(q|o|r#([A-Z]{3}))$/.exec(name);
     if (!match) continue;
     const id = Number(match[1]);
     const entry = products.get(id) ?? { quantity: 0, orders: 0, revenue: 0 };
-    if (match[2] === "quantity") entry.quantity += amount;
-    else if (match[2] === "orders") entry.orders += amount;
+    if (match[2] === "q") entry.quantity += amount;
+    else if (match[2] === "o") entry.orders += amount;
     else if (match[3] === currency) entry.revenue += amount;
     products.set(id, entry);
   }
@@ -110,8 +110,9 @@ export async function periodAnalytics(query: AnalyticsQuery, principal: Principa
   const currency = statisticsCurrency(scope);
   const period = periodOf(query, localDate(now, timeZone));
   const ids = scope.map((storefront) => storefront.storefront_id);
-  const [days, sketches, catalogs] = await Promise.all([
+  const [days, productDays, sketches, catalogs] = await Promise.all([
     Promise.all(ids.map((id) => queryDailyCounters(id, period.previousFrom, period.to))),
+    Promise.all(ids.map((id) => queryDailyProducts(id, period.from, period.to))),
     Promise.all(ids.map((id) => queryCustomerSketches(id, period.from, period.to))),
     getCatalogCounters(ids),
   ]);
@@ -131,6 +132,7 @@ export async function periodAnalytics(query: AnalyticsQuery, principal: Principa
       byDate.set(date, day);
     }
   }
+  for (const storefrontProducts of productDays) for (const counters of storefrontProducts.values()) sumInto(current, counters);
   const sketchList: CustomerSketch[] = sketches.flatMap((storefrontSketches) => [...storefrontSketches.values()]);
   // Customers of different storefronts are different customers: their ids never collide.
   const customers = distinctCustomers(sketchList);

@@ -20,7 +20,7 @@ import { productStatsKey } from "../data/products";
 import { categoryStatsKey } from "../data/categories";
 import { cartStatsKey } from "../data/carts";
 import { customerKey, setCustomerStats } from "../data/customers";
-import { customerSketchKey, dailyCountersKey } from "../data/daily-aggregates";
+import { customerSketchKey, dailyCounterUpdates } from "../data/daily-aggregates";
 import { cartDeltas } from "../domain/cart-counters";
 import { catalogDeltas } from "../domain/catalog-stats";
 import { customerStats, type CustomerStats } from "../domain/customer-stats";
@@ -33,6 +33,7 @@ import {
   customerContribution,
   dailyCartOf,
   dailyOrderOf,
+  isProductCounter,
   orderCustomerDay,
   orderDailyContribution,
   parseDayBucket,
@@ -91,7 +92,7 @@ async function scanTable(): Promise<Item[]> {
 function isCounterItem(item: Item): boolean {
   const pk = String(item.pk);
   const sk = String(item.sk);
-  if (/^STOREFRONT#\d+#DAILY$/.test(pk)) return sk.startsWith("DAY#");
+  if (/^STOREFRONT#\d+#DAILY$/.test(pk)) return sk.startsWith("DAY#") || sk.startsWith("PRODUCTS#");
   if (/^STOREFRONT#\d+$/.test(pk)) return sk === "STATS#ORDERS" || sk === "STATS#CATALOG" || sk === "STATS#CUSTOMERS" || sk.startsWith("STATS#CARTS#");
   return (/^PRODUCT#\d+$/.test(pk) || /^CATEGORY#\d+$/.test(pk)) && sk === "STATS";
 }
@@ -120,7 +121,7 @@ class Expected {
   addDaily(daily: DailyCounters): void {
     for (const [bucket, counters] of daily) {
       const { storefrontId, date } = parseDayBucket(bucket);
-      this.add(dailyCountersKey(storefrontId, date), counters);
+      for (const { key, add } of dailyCounterUpdates(storefrontId, date, counters, isProductCounter)) this.add(key, add);
     }
   }
 }

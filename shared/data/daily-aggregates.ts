@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { documentClient, tableName } from "./client";
 import { INDEXES } from "./table-definition";
@@ -12,11 +12,13 @@ import type { CustomerSketch } from "../analytics/customer-sketch";
  * kind, so that a period is one key-range Query whatever the number of orders.
  * Access patterns:
  * - a storefront's daily counters over a period ....... Query pk = STOREFRONT#<sid>#DAILY, sk BETWEEN DAY#<from> AND DAY#<to>
+ * - its daily product counters over a period .......... Query pk = STOREFRONT#<sid>#DAILY, sk BETWEEN PRODUCTS#<from> AND PRODUCTS#<to>
  * - a storefront's customer sketches over a period .... Query pk = STOREFRONT#<sid>#DAILY, sk BETWEEN CUSTOMERS#<from> AND CUSTOMERS#<to>
  * - the orders of a day, to rebuild its sketch ........ byCollection: gsi1pk = STOREFRONT#<sid>#ORDERS, gsi1sk in the day's instants
  */
 const dailyPartition = (storefrontId: number) => `STOREFRONT#${storefrontId}#DAILY`;
 export const dailyCountersKey = (storefrontId: number, date: string): TableKey => ({ pk: dailyPartition(storefrontId), sk: `DAY#${date}` });
+export const dailyProductsKey = (storefrontId: number, date: string): TableKey => ({ pk: dailyPartition(storefrontId), sk: `PRODUCTS#${date}` });
 export const customerSketchKey = (storefrontId: number, date: string): TableKey => ({ pk: dailyPartition(storefrontId), sk: `CUSTOMERS#${date}` });
 
 type Item = Record<string, unknown>;
@@ -40,13 +42,25 @@ async function queryRange(storefrontId: number, prefix: string, from: string, to
   return items;
 }
 
-/** Date -> counters of the days from `from` to `to` that have any. */
-export async function queryDailyCounters(storefrontId: number, from: string, to: string): Promise<Map<string, Counters>> {
-  const items = await queryRange(storefrontId, "DAY#", from, to);
-  return new Map(
-    items.map((item) => [String(item.sk).slice("DAY#".length), Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as Counters]),
-  );
+/** The counter items of one change: product counters to the day's PRODUCTS item, the others to its DAY item. */
+export function dailyCounterUpdates(storefrontId: number, date: string, counters: Counters, isProductCounter: (name: string) => boolean): { key: TableKey; add: Counters }[] {
+  const products = Object.fromEntries(Object.entries(counters).filter(([name]) => isProductCounter(name)));
+  const others = Object.fromEntries(Object.entries(counters).filter(([name]) => !isProductCounter(name)));
+  return [
+    ...(Object.keys(others).length > 0 ? [{ key: dailyCountersKey(storefrontId, date), add: others }] : []),
+    ...(Object.keys(products).length > 0 ? [{ key: dailyProductsKey(storefrontId, date), add: products }] : []),
+  ];
 }
+
+async function queryCounters(storefrontId: number, prefix: string, from: string, to: string): Promise<Map<string, Counters>> {
+  const items = await queryRange(storefrontId, prefix, from, to);
+  return new Map(items.map((item) => [String(item.sk).slice(prefix.length), Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name))) as Counters]));
+}
+
+/** Date -> counters (all but the products') of the days from `from` to `to` that have any. */
+export const queryDailyCounters = (storefrontId: number, from: string, to: string) => queryCounters(storefrontId, "DAY#", from, to);
+/** Date -> product counters of the days from `from` to `to` that have any. */
+export const queryDailyProducts = (storefrontId: number, from: string, to: string) => queryCounters(storefrontId, "PRODUCTS#", from, to);
 
 export interface StoredSketch {
   sketch: CustomerSketch;
@@ -65,8 +79,8 @@ export async function queryCustomerSketches(storefrontId: number, from: string, 
 }
 
 export async function getCustomerSketch(storefrontId: number, date: string): Promise<StoredSketch | undefined> {
-  const items = await queryRange(storefrontId, "CUSTOMERS#", date, date);
-  return items[0] ? sketchFromItem(items[0]) : undefined;
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: customerSketchKey(storefrontId, date), ConsistentRead: true }));
+  return Item ? sketchFromItem(Item) : undefined;
 }
 
 /** Writes a day's sketch if it is still at `expectedVersion` (0 = absent); false when another write came first. */

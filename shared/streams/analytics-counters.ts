@@ -13,13 +13,14 @@
  *   summary report.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import { customerSketchKey, dailyCountersKey, getCustomerSketch, ordersBetween, putCustomerSketch } from "../data/daily-aggregates";
+import { customerSketchKey, dailyCounterUpdates, getCustomerSketch, ordersBetween, putCustomerSketch } from "../data/daily-aggregates";
 import {
   cartDailyContribution,
   customerContribution,
   dailyCartOf,
   dailyDeltas,
   dailyOrderOf,
+  isProductCounter,
   orderCustomerDay,
   orderDailyContribution,
   parseDayBucket,
@@ -60,9 +61,9 @@ export function analyticsCounterEffect(record: DynamoDBRecord): StreamEffect {
   const deltas = dailyDeltas(contributionOf(record, before), contributionOf(record, after));
   return {
     eventId: record.eventID!,
-    updates: [...deltas].map(([bucket, add]) => {
+    updates: [...deltas].flatMap(([bucket, add]) => {
       const { storefrontId, date } = parseDayBucket(bucket);
-      return { key: dailyCountersKey(storefrontId, date), add };
+      return dailyCounterUpdates(storefrontId, date, add, isProductCounter);
     }),
   };
 }
