@@ -1,6 +1,7 @@
 /** What the suites that run the local stack share: concurrency, a stack per measurement, the PASS/FAIL cell. */
 import { performance } from "node:perf_hooks";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -85,4 +86,22 @@ export async function createStorefront(api: BenchApi, code: string, fields: Reco
   const response = await api.call("POST", "/api/ecommerce/storefronts", { storefront_code: code, storefront_name: `Bench ${code}`, platform_type: "shopify", default_currency: "USD", ...fields });
   if (response.status !== 201) throw new Error(`Cannot create storefront ${code}: ${JSON.stringify(response.body)}`);
   return response.body.storefront.storefront_id;
+}
+
+/** Sums the capacity of every call a document client makes (DynamoDB reports it when asked), until stopped. */
+export function meterCapacity(client: DynamoDBDocumentClient) {
+  const meter = { capacity: 0, requests: 0 };
+  const name = "benchConsumedCapacity";
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "TOTAL";
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      for (const entry of [consumed ?? []].flat()) meter.capacity += entry.CapacityUnits ?? 0;
+      meter.requests += 1;
+      return result;
+    },
+    { step: "initialize", name },
+  );
+  return { meter, stop: () => client.middlewareStack.remove(name) };
 }

@@ -3,13 +3,14 @@
  * module under suites/ exporting a Suite, plus one line here.
  */
 import type { Suite } from "./suite";
+import { analyticsSuite } from "./suites/analytics";
 import { bundlesSuite } from "./suites/bundles";
 import { cartsSuite } from "./suites/carts";
 import { catalogSuite } from "./suites/catalog";
 import { ordersSuite } from "./suites/orders";
 import { webhooksSuite } from "./suites/webhooks";
 
-export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite, cartsSuite];
+export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite, cartsSuite, analyticsSuite];
 
 /** The suites to run: the named ones in registry order, or all when none are named. */
 export function selectSuites(names: string[]): Suite[] {

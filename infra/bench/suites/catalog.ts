@@ -17,11 +17,11 @@
  * them, on a stack without stream processors, so that nothing recounts the seed.
  */
 import { performance } from "node:perf_hooks";
-import { DynamoDBClient, type ConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { functions, queues } from "../../wiring";
 import type { LocalStack } from "../../local/stack";
-import { adminApi, createStorefront, inParallel, verdict, withStack, type BenchApi as Api, withEmulators } from "../harness";
+import { adminApi, createStorefront, inParallel, meterCapacity, verdict, withStack, type BenchApi as Api, withEmulators } from "../harness";
 import { distribution, median } from "../stats";
 import type { Suite, SuiteContext, SuiteReport } from "../suite";
 import { ms, ratio } from "../units";
@@ -109,24 +109,6 @@ async function seedCatalog(modules: Shared, storefrontId: number, size: number, 
   );
 }
 
-/** Sums the read capacity of every call the shared document client makes, by asking DynamoDB to report it. */
-function meterCapacity(modules: Shared) {
-  const meter = { capacity: 0, requests: 0 };
-  const name = "benchConsumedCapacity";
-  modules.client.documentClient.middlewareStack.add(
-    (next) => async (args) => {
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "TOTAL";
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-      for (const entry of [consumed ?? []].flat()) meter.capacity += entry.CapacityUnits ?? 0;
-      meter.requests += 1;
-      return result;
-    },
-    { step: "initialize", name },
-  );
-  return { meter, stop: () => modules.client.documentClient.middlewareStack.remove(name) };
-}
-
 interface ListFigures {
   capacityUnits: number;
   dynamoRequests: number;
@@ -136,7 +118,7 @@ interface ListFigures {
 
 async function measureList(api: Api, modules: Shared, storefrontId: number, runs: number): Promise<ListFigures> {
   const path = `/api/ecommerce/products?storefront_id=${storefrontId}&limit=${PAGE_SIZE}`;
-  const { meter, stop } = meterCapacity(modules);
+  const { meter, stop } = meterCapacity(modules.client.documentClient);
   try {
     const latencies: number[] = [];
     const capacities: number[] = [];
