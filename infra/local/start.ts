@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     port: { type: "string" },
     "data-dir": { type: "string" },
     quiet: { type: "boolean", default: false },
+    seed: { type: "boolean", default: false },
   },
 });
 
@@ -63,6 +64,11 @@ async function main(): Promise<void> {
       log,
     });
     adminKeyLine = await ensureLocalAdminKey();
+    if (args.seed) {
+      const { loadSampleDataInto } = await import("../tools/sample-data");
+      const summary = await loadSampleDataInto(stack.url);
+      log("sample data loaded", { created: summary.created, unchanged: summary.unchanged });
+    }
   } catch (error) {
     await stopAll();
     throw error;
