@@ -18,6 +18,8 @@ import { cartOperations } from "../shared/schemas/cart";
 import { EMAIL_EVENTS_QUEUE, RECOVERY_EMAIL_QUEUE } from "../shared/carts/queues";
 import { openApiOperation } from "../shared/api/openapi-operation";
 import { analyticsOperations } from "../shared/schemas/analytics";
+import { syncOperations } from "../shared/schemas/sync";
+import { SYNC_MAX_RECEIVES, SYNC_QUEUE } from "../shared/sync/queue";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
 export interface QueueSpec {
@@ -64,6 +66,8 @@ export const queues: QueueSpec[] = [
   { name: RECOVERY_EMAIL_QUEUE, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
   // SES bounce and complaint events, from the configuration set's SNS topic.
   { name: EMAIL_EVENTS_QUEUE, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+  // Platform sync runs, one (storefront, kind) each; longer than the worker's timeout, so that a run is not received twice at once.
+  { name: SYNC_QUEUE, visibilityTimeoutSeconds: 960, maxReceiveCount: SYNC_MAX_RECEIVES },
 ];
 
 const http = (name: string, entry: string, operation: Operation, access: Access): FunctionSpec => ({
@@ -140,6 +144,34 @@ const cartFunctions: FunctionSpec[] = [
     access: { table: "readWrite" },
   },
 ];
+/** Platform sync (scheduled and on request) and inventory pushed to or taken from the platforms. */
+const syncFunctions: FunctionSpec[] = [
+  http("sync-runs-list", "functions/http/sync/runs-list.ts", syncOperations.listRuns, { table: "read" }),
+  http("storefronts-sync", "functions/http/sync/request.ts", syncOperations.request, { table: "readWrite", sendTo: [SYNC_QUEUE] }),
+  http("inventory-sync-status", "functions/http/inventory/sync-status.ts", syncOperations.inventoryStatus, { table: "read" }),
+  {
+    ...http("inventory-sync", "functions/http/inventory/sync.ts", syncOperations.inventorySync, { table: "readWrite", credentials: "decrypt" }),
+    timeoutSeconds: 29,
+  },
+  {
+    name: "sync-schedule",
+    entry: "functions/schedules/sync-schedule.ts",
+    trigger: { type: "schedule", expression: "rate(1 minute)" },
+    access: { table: "readWrite", sendTo: [SYNC_QUEUE] },
+    timeoutSeconds: 60,
+  },
+  {
+    name: "sync-worker",
+    entry: "functions/queues/sync-worker.ts",
+    // One run per invocation: a run may take minutes of platform calls.
+    trigger: { type: "queue", queue: SYNC_QUEUE, batchSize: 1 },
+    // sendTo gives the worker its own queue's URL, to set each failed message's retry delay.
+    access: { table: "readWrite", sendTo: [SYNC_QUEUE], credentials: "decrypt" },
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+];
+
 export const functions: FunctionSpec[] = [
   {
     name: "api-key-authorizer",
@@ -245,6 +277,7 @@ export const functions: FunctionSpec[] = [
   },
   ...cartFunctions,
   ...analyticsFunctions,
+  ...syncFunctions,
 ];
 
 

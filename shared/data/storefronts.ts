@@ -1,6 +1,8 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
@@ -50,6 +52,8 @@ export interface StorefrontItem {
   is_active: boolean;
   is_connected: boolean;
   connection_status: string;
+  /** Why the platform refused the connection (its own message), while connection_status is error. */
+  connection_error?: string;
   created_by: number | null;
   /** Abandoned-cart settings; absent on storefronts stored before they existed (read them with cartSettingsOf). */
   abandoned_cart_hours?: number;
@@ -244,4 +248,45 @@ export async function getStorefrontStats(ids: number[]): Promise<Map<number, Sto
       ];
     }),
   );
+}
+
+/**
+ * A sync run of one kind succeeded: its cursor moves to `at` (never
+ * backwards), and the storefront counts as connected.
+ */
+export async function advanceSyncCursor(storefrontId: number, field: "last_product_sync_at" | "last_order_sync_at" | "last_customer_sync_at", at: string, now: string): Promise<void> {
+  storefrontCache.delete(storefrontId);
+  await documentClient
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: storefrontKey(storefrontId),
+        UpdateExpression: "SET #cursor = :at, connection_status = :connected, is_connected = :true, updated_at = :now REMOVE connection_error",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#cursor) OR #cursor = :null OR #cursor < :at)",
+        ExpressionAttributeNames: { "#cursor": field },
+        ExpressionAttributeValues: { ":at": at, ":connected": "connected", ":true": true, ":now": now, ":null": null },
+      }),
+    )
+    .catch((error) => {
+      // Deleted meanwhile, or a later run moved the cursor further already.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** The platform refused the storefront's credentials: it stops syncing until they are replaced. `message` is the platform's, never a secret. */
+export async function markConnectionRejected(storefrontId: number, message: string, now: string): Promise<void> {
+  storefrontCache.delete(storefrontId);
+  await documentClient
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: storefrontKey(storefrontId),
+        UpdateExpression: "SET connection_status = :error, is_connected = :false, connection_error = :message, updated_at = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":error": "error", ":false": false, ":message": message.slice(0, 1000), ":now": now },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
