@@ -4,7 +4,7 @@
  * and analytics fill exactly as they do in use. Every write is keyed by an
  * external id, a code or a delivery id: loading twice changes nothing.
  */
-import { createHmac } from "node:crypto";
+import { signedHeaders } from "./sample-deliveries";
 
 export interface HubClient {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -98,12 +98,6 @@ const CARTS = [
   { cart_token: "cart-idle-2", customer_email: "dave@example.com", hoursAgo: 50, items: [{ product: 0, quantity: 1 }] },
 ];
 
-/** `X-Ocean-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
-export function oceanSignature(secret: string, rawBody: string, now = new Date()): string {
-  const t = Math.floor(now.getTime() / 1000);
-  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${rawBody}`).digest("hex")}`;
-}
-
 async function expectStatus(response: Promise<{ status: number; body: any }>, allowed: number[], what: string) {
   const { status, body } = await response;
   if (!allowed.includes(status)) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
@@ -162,7 +156,7 @@ export async function loadSampleData(hub: HubClient, now = new Date()): Promise<
   // The third order comes the way a custom connector sends it: a signed webhook, de-duplicated on its delivery id.
   const raw = JSON.stringify({ storefront_code: "SHOPIFY-MAIN", webhook_event: "order.created", data: orderBody(ORDERS[2]!) });
   const delivery = await expectStatus(
-    hub.call("POST", "/api/ecommerce/webhooks/orders", raw, { "content-type": "application/json", "x-ocean-signature": oceanSignature(SAMPLE_WEBHOOK_SECRET, raw, now), "x-ocean-delivery-id": "sample-order-1003" }),
+    hub.call("POST", "/api/ecommerce/webhooks/orders", raw, signedHeaders("generic", raw, SAMPLE_WEBHOOK_SECRET, { "X-Ocean-Delivery-Id": "sample-order-1003" }, Math.floor(now.getTime() / 1000))),
     [200, 202],
     "order #1003 webhook",
   );
@@ -195,9 +189,12 @@ export async function loadSampleDataInto(url: string, now = new Date()): Promise
   const { token, record } = await issueApiKey({ name: "sample data loader", role: "admin", storefrontIds: null });
   const hub: HubClient = {
     call: async (method, path, body, headers = {}) => {
+      // Headers set case-insensitively: the signature helpers name Content-Type too.
+      const merged = new Headers({ authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) });
+      for (const [name, value] of Object.entries(headers)) merged.set(name, value);
       const response = await fetch(`${url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        headers: merged,
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();

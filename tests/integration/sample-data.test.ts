@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { loadSampleDataInto } from "../../infra/tools/sample-data";
 
 let hub: TestStack;
@@ -48,4 +50,13 @@ describe("npm run seed", () => {
     const johnAgain = (await hub.call("GET", `/api/ecommerce/customers?storefront_id=${main}&email=john.doe@example.com`)).body.customers[0];
     expect(johnAgain).toMatchObject({ total_orders: 3, total_spent: "2499.97", updated_at: john.updated_at });
   }, 120_000);
+
+  it("npm run send-webhook signs a sample delivery for the seeded storefront; sending it again is a duplicate", async () => {
+    const send = () => promisify(execFile)("npx", ["tsx", "infra/tools/send-webhook.ts", "events/shopify/orders-create.json", "--url", hub.url]);
+    const first = await send();
+    expect(first.stdout).toContain("-> 202");
+    const again = await send();
+    expect(again.stdout).toContain("-> 200");
+    expect(again.stdout).toContain('"duplicate":true');
+  }, 60_000);
 });
