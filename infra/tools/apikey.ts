@@ -5,15 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { ROLES, type Role } from "../../shared/domain/roles";
-import { LOCAL_DYNAMODB_PORT, LOCAL_TABLE_NAME } from "../local/defaults";
+import { TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE, useTableTarget } from "./table-target";
 
 const USAGE = `Usage:
   npm run apikey -- create --name <name> --role <viewer|operator|admin> [--storefronts 1,2]
   npm run apikey -- list
   npm run apikey -- revoke <key_id>
 Options:
-  --aws --table <TableName>   act on the deployed table (AWS credentials from the environment)
-  --endpoint <url>            DynamoDB endpoint (default: the local stack's, http://127.0.0.1:${LOCAL_DYNAMODB_PORT})`;
+${TABLE_TARGET_USAGE}`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,9 +20,7 @@ const { values, positionals } = parseArgs({
     name: { type: "string" },
     role: { type: "string" },
     storefronts: { type: "string" },
-    aws: { type: "boolean", default: false },
-    table: { type: "string" },
-    endpoint: { type: "string" },
+    ...TABLE_TARGET_OPTIONS,
     help: { type: "boolean", default: false },
   },
 });
@@ -34,16 +31,8 @@ function fail(message: string): never {
 }
 
 function configure(): void {
-  if (values.aws) {
-    if (!values.table) fail("--aws needs --table <TableName> (the stack's TableName output)");
-    process.env.TABLE_NAME = values.table;
-    return;
-  }
-  process.env.TABLE_NAME = values.table ?? LOCAL_TABLE_NAME;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = values.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? LOCAL_DYNAMODB_PORT}`;
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+  const problem = useTableTarget(values);
+  if (problem) fail(problem);
 }
 
 function parseStorefronts(text: string | undefined): number[] | null {

@@ -6,39 +6,28 @@
  * drift remains.
  */
 import { parseArgs } from "node:util";
-import { LOCAL_DYNAMODB_PORT, LOCAL_TABLE_NAME } from "../local/defaults";
+import { TABLE_TARGET_OPTIONS, TABLE_TARGET_USAGE, useTableTarget } from "./table-target";
 
 const USAGE = `Usage:
   npm run reconcile [-- --repair]
 Options:
   --repair                    write the recomputed aggregates (run while no writes are flowing)
-  --aws --table <TableName>   act on the deployed table (AWS credentials from the environment)
-  --endpoint <url>            DynamoDB endpoint (default: the local stack's, http://127.0.0.1:${LOCAL_DYNAMODB_PORT})`;
+${TABLE_TARGET_USAGE}`;
 
 const { values } = parseArgs({
   options: {
     repair: { type: "boolean", default: false },
-    aws: { type: "boolean", default: false },
-    table: { type: "string" },
-    endpoint: { type: "string" },
+    ...TABLE_TARGET_OPTIONS,
     help: { type: "boolean", default: false },
   },
 });
 
 function configure(): void {
-  if (values.aws) {
-    if (!values.table) {
-      console.error(`--aws needs --table <TableName> (the stack's TableName output)\n\n${USAGE}`);
-      process.exit(2);
-    }
-    process.env.TABLE_NAME = values.table;
-    return;
+  const problem = useTableTarget(values);
+  if (problem) {
+    console.error(`${problem}\n\n${USAGE}`);
+    process.exit(2);
   }
-  process.env.TABLE_NAME = values.table ?? LOCAL_TABLE_NAME;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = values.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? LOCAL_DYNAMODB_PORT}`;
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
 }
 

@@ -3,14 +3,10 @@
  * local hub (`npm start`) through its API and webhook endpoints. Loading
  * twice changes nothing. `npm start -- --seed` does the same at start.
  */
-import { LOCAL_DYNAMODB_PORT, LOCAL_TABLE_NAME } from "../local/defaults";
+import { useTableTarget } from "./table-target";
 
 async function main(): Promise<void> {
-  process.env.TABLE_NAME ??= LOCAL_TABLE_NAME;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? LOCAL_DYNAMODB_PORT}`;
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+  useTableTarget({});
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
   const url = process.env.HUB_URL ?? `http://127.0.0.1:${process.env.PORT ?? 4000}`;
   const { loadSampleDataInto } = await import("./sample-data");
