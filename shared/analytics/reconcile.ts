@@ -33,7 +33,6 @@ import {
   customerContribution,
   dailyCartOf,
   dailyOrderOf,
-  isProductCounter,
   orderCustomerDay,
   orderDailyContribution,
   parseDayBucket,
@@ -121,7 +120,7 @@ class Expected {
   addDaily(daily: DailyCounters): void {
     for (const [bucket, counters] of daily) {
       const { storefrontId, date } = parseDayBucket(bucket);
-      for (const { key, add } of dailyCounterUpdates(storefrontId, date, counters, isProductCounter)) this.add(key, add);
+      for (const { key, add } of dailyCounterUpdates(storefrontId, date, counters)) this.add(key, add);
     }
   }
 }

@@ -1,8 +1,20 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
 import { INDEXES } from "./table-definition";
 
 type Item = Record<string, unknown>;
+
+/** Every item a Query matches, page after page (for result sets known to be small). */
+export async function queryAll(input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
 
 /** One page of a collection on the byCollection index, in sort-key order. */
 export async function queryCollectionPage(collection: string, options: { limit?: number; startKey?: Item; sortKeyEquals?: string } = {}) {

@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { documentClient, tableName } from "./client";
 import { INDEXES } from "./table-definition";
 import { ordersCollection } from "./orders";
+import { queryAll } from "./collections";
 import type { TableKey } from "./batch";
-import type { Counters } from "../analytics/daily-counters";
+import { isProductCounter, type Counters } from "../analytics/daily-counters";
 import type { CustomerSketch } from "../analytics/customer-sketch";
 
 /**
@@ -24,26 +25,15 @@ export const customerSketchKey = (storefrontId: number, date: string): TableKey 
 type Item = Record<string, unknown>;
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "entity", "version"]);
 
-async function queryRange(storefrontId: number, prefix: string, from: string, to: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":pk": dailyPartition(storefrontId), ":from": `${prefix}${from}`, ":to": `${prefix}${to}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const queryRange = (storefrontId: number, prefix: string, from: string, to: string): Promise<Item[]> =>
+  queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+    ExpressionAttributeValues: { ":pk": dailyPartition(storefrontId), ":from": `${prefix}${from}`, ":to": `${prefix}${to}` },
+  });
 
 /** The counter items of one change: product counters to the day's PRODUCTS item, the others to its DAY item. */
-export function dailyCounterUpdates(storefrontId: number, date: string, counters: Counters, isProductCounter: (name: string) => boolean): { key: TableKey; add: Counters }[] {
+export function dailyCounterUpdates(storefrontId: number, date: string, counters: Counters): { key: TableKey; add: Counters }[] {
   const products = Object.fromEntries(Object.entries(counters).filter(([name]) => isProductCounter(name)));
   const others = Object.fromEntries(Object.entries(counters).filter(([name]) => !isProductCounter(name)));
   return [
@@ -102,21 +92,10 @@ export async function putCustomerSketch(storefrontId: number, date: string, sket
 }
 
 /** Every order of a storefront whose order_date lies in [fromIso, toIso) (strongly consistent reads are not offered by the index). */
-export async function ordersBetween(storefrontId: number, fromIso: string, toIso: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: INDEXES.byCollection.name,
-        KeyConditionExpression: "gsi1pk = :collection AND gsi1sk BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":collection": ordersCollection(storefrontId), ":from": fromIso, ":to": toIso },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+export const ordersBetween = (storefrontId: number, fromIso: string, toIso: string): Promise<Item[]> =>
+  queryAll({
+    TableName: tableName(),
+    IndexName: INDEXES.byCollection.name,
+    KeyConditionExpression: "gsi1pk = :collection AND gsi1sk BETWEEN :from AND :to",
+    ExpressionAttributeValues: { ":collection": ordersCollection(storefrontId), ":from": fromIso, ":to": toIso },
+  });

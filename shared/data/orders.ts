@@ -4,7 +4,7 @@ import { documentClient, tableName } from "./client";
 import { batchGetItems, keyString, type TableKey } from "./batch";
 import { conditionFailedAt } from "./transactions";
 import { INDEXES } from "./table-definition";
-import { dateRangeKeyCondition, type DateRange } from "./collections";
+import { dateRangeKeyCondition, queryAll, type DateRange } from "./collections";
 import { productKey, productLookupKey } from "./products";
 import { querySkuEntries, type SkuEntry } from "./sku-index";
 import { variantKey } from "./variants";
@@ -130,21 +130,12 @@ export interface OrderWithDetails {
 
 /** The order, its items and payments: one Query on its partition. */
 export async function getOrderWithDetails(id: number, options: { consistentRead?: boolean } = {}): Promise<OrderWithDetails | undefined> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": orderKey(id).pk },
-        ConsistentRead: options.consistentRead,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": orderKey(id).pk },
+    ConsistentRead: options.consistentRead,
+  });
   const order = items.find((item) => item.sk === "ORDER");
   if (!order) return undefined;
   return {

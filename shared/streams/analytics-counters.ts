@@ -20,7 +20,6 @@ import {
   dailyCartOf,
   dailyDeltas,
   dailyOrderOf,
-  isProductCounter,
   orderCustomerDay,
   orderDailyContribution,
   parseDayBucket,
@@ -63,7 +62,7 @@ export function analyticsCounterEffect(record: DynamoDBRecord): StreamEffect {
     eventId: record.eventID!,
     updates: [...deltas].flatMap(([bucket, add]) => {
       const { storefrontId, date } = parseDayBucket(bucket);
-      return dailyCounterUpdates(storefrontId, date, add, isProductCounter);
+      return dailyCounterUpdates(storefrontId, date, add);
     }),
   };
 }

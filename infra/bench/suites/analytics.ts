@@ -115,7 +115,7 @@ async function seed(modules: Shared, storefrontId: number, count: number, firstI
   }
   for (const [bucket, counters] of daily) {
     const { storefrontId: id, date } = modules.daily.parseDayBucket(bucket);
-    for (const { key, add } of modules.aggregates.dailyCounterUpdates(id, date, counters, modules.daily.isProductCounter)) writes.push({ put: { ...key, ...add } });
+    for (const { key, add } of modules.aggregates.dailyCounterUpdates(id, date, counters)) writes.push({ put: { ...key, ...add } });
   }
   for (const [bucket, ids] of customers) {
     const { storefrontId: id, date } = modules.daily.parseDayBucket(bucket);
