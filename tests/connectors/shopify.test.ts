@@ -7,7 +7,7 @@ import { pageSizeWithinCost, requestedQueryCost } from "../../shared/connectors/
 import { importOrderBody } from "../../shared/schemas/order";
 import { upsertProductBody } from "../../shared/schemas/product";
 import { createVariantBody } from "../../shared/schemas/variant";
-import { startShopifySimulator, type ShopifyProductSeed, type ShopifySimulator, type ShopifySimulatorOptions } from "../simulators/shopify-simulator";
+import { startShopifySimulator, type ShopifyProductSeed, type ShopifySimulator, type ShopifySimulatorOptions } from "../../infra/local/platforms/shopify-simulator";
 import { collect, countingCipher, storefrontRecord } from "./support";
 
 const TOKEN = "shpat_test_token_0001";

@@ -6,7 +6,7 @@ import type { ConnectorDeps } from "../../shared/connectors/connector";
 import { importOrderBody } from "../../shared/schemas/order";
 import { upsertProductBody } from "../../shared/schemas/product";
 import { createVariantBody } from "../../shared/schemas/variant";
-import { startWooCommerceSimulator, type WooCommerceSimulator, type WooCommerceSimulatorOptions } from "../simulators/woocommerce-simulator";
+import { startWooCommerceSimulator, type WooCommerceSimulator, type WooCommerceSimulatorOptions } from "../../infra/local/platforms/woocommerce-simulator";
 import { collect, countingCipher, fakeClock, storefrontRecord } from "./support";
 
 const KEY = "ck_test_key_0001";

@@ -6,11 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
-import { startWooCommerceSimulator, type WooCommerceSimulator } from "../simulators/woocommerce-simulator";
+import { startWooCommerceSimulator, type WooCommerceSimulator } from "../../infra/local/platforms/woocommerce-simulator";
 import { FailingProxy } from "../simulators/failing-proxy";
 import type { SQSRecord } from "aws-lambda";
 import { processSyncMessages } from "../../shared/sync/worker";
-import { startShopifySimulator, type ShopifyProductSeed, type ShopifySimulator } from "../simulators/shopify-simulator";
+import { startShopifySimulator, type ShopifyProductSeed, type ShopifySimulator } from "../../infra/local/platforms/shopify-simulator";
 
 const KEY = "ck_sync_key_0001";
 const SECRET = "cs_sync_secret_0001";

@@ -3,7 +3,7 @@
  * requests with an error instead of passing them on: a page that fails, then
  * (after `times` failures) passes again.
  */
-import { startJsonServer, type RunningServer } from "./http-server";
+import { startJsonServer, type RunningServer } from "../../infra/local/platforms/http-server";
 
 export interface FailureRule {
   /** Matched against "METHOD /path?query". */

@@ -6,8 +6,8 @@
  * unused part); a query over the bucket gets THROTTLED, one over the
  * single-query limit MAX_COST_EXCEEDED.
  */
-import { parseOperation, valueOf, type SelectionNode } from "../../shared/connectors/graphql-document";
-import { MAX_SINGLE_QUERY_COST, requestedQueryCost } from "../../shared/connectors/shopify-query-cost";
+import { parseOperation, valueOf, type SelectionNode } from "../../../shared/connectors/graphql-document";
+import { MAX_SINGLE_QUERY_COST, requestedQueryCost } from "../../../shared/connectors/shopify-query-cost";
 import { startJsonServer, type RunningServer, type SimulatorResponse } from "./http-server";
 
 export interface ShopifyVariantSeed {
