@@ -20,6 +20,7 @@ import { openApiOperation } from "../shared/api/openapi-operation";
 import { analyticsOperations } from "../shared/schemas/analytics";
 import { syncOperations } from "../shared/schemas/sync";
 import { SYNC_MAX_RECEIVES, SYNC_QUEUE } from "../shared/sync/queue";
+import { STOCK_PUSH_MAX_RECEIVES, STOCK_PUSH_QUEUE } from "../shared/stock/queue";
 
 /** A queue of the hub; every queue gets a dead-letter queue. */
 export interface QueueSpec {
@@ -68,6 +69,8 @@ export const queues: QueueSpec[] = [
   { name: EMAIL_EVENTS_QUEUE, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
   // Platform sync runs, one (storefront, kind) each; longer than the worker's timeout, so that a run is not received twice at once.
   { name: SYNC_QUEUE, visibilityTimeoutSeconds: 960, maxReceiveCount: SYNC_MAX_RECEIVES },
+  // SKUs whose ERP quantity is to be pushed to their listings; longer than the worker's timeout.
+  { name: STOCK_PUSH_QUEUE, visibilityTimeoutSeconds: 120, maxReceiveCount: STOCK_PUSH_MAX_RECEIVES },
 ];
 
 const http = (name: string, entry: string, operation: Operation, access: Access): FunctionSpec => ({
@@ -169,6 +172,21 @@ const syncFunctions: FunctionSpec[] = [
     access: { table: "readWrite", sendTo: [SYNC_QUEUE], credentials: "decrypt" },
     timeoutSeconds: 900,
     memoryMb: 512,
+  },
+  {
+    name: "channel-stock",
+    entry: "functions/streams/channel-stock.ts",
+    // Products and variants (sk = PRODUCT or VARIANT#...); the processor skips what does not list a SKU or change its stock.
+    trigger: { type: "stream", filters: [{ dynamodb: { Keys: { sk: { S: ["PRODUCT", { prefix: "VARIANT#" }] } } } }], batchSize: 100, maxRetries: 10 },
+    access: { table: "readWrite", sendTo: [STOCK_PUSH_QUEUE] },
+  },
+  {
+    name: "stock-push-worker",
+    entry: "functions/queues/stock-push-worker.ts",
+    trigger: { type: "queue", queue: STOCK_PUSH_QUEUE, batchSize: 10 },
+    // sendTo gives the worker its own queue's URL, to set each failed message's retry delay.
+    access: { table: "readWrite", sendTo: [STOCK_PUSH_QUEUE], credentials: "decrypt" },
+    timeoutSeconds: 90,
   },
 ];
 

@@ -17,8 +17,9 @@ export function queueUrl(queue: string): string {
   return url;
 }
 
-export async function sendToQueue(queue: string, body: unknown): Promise<void> {
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(body) }));
+/** Sends one message; with `delaySeconds` it becomes visible only after that long. */
+export async function sendToQueue(queue: string, body: unknown, options: { delaySeconds?: number } = {}): Promise<void> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: JSON.stringify(body), DelaySeconds: options.delaySeconds }));
 }
 
 const MAX_BATCH = 10;

@@ -4,6 +4,7 @@
  * creation, field-by-field merging on updates (so that a replayed request is
  * recognised as changing nothing), and the API's view of it.
  */
+import type { StockOrigin } from "../stock/listing";
 import { ConflictError } from "../http/errors";
 import { productView as productViewSchema, type ProductFieldsInput, type SyncStatus } from "../schemas/product";
 import { DEFAULT_LOW_STOCK_THRESHOLD, stockStatus } from "./catalog-stats";
@@ -55,6 +56,8 @@ export interface ProductRecord {
   external_metadata: Record<string, unknown>;
   ecommerce_category_id: number | null;
   variant_count: number;
+  /** Where the quantity last written came from (shared/stock/listing.ts); absent or null: the hub. */
+  stock_origin?: StockOrigin | null;
   /** The platform's own updated_at of the data last applied; older updates are refused. */
   platform_updated_at: string | null;
   /** Lower-cased name and SKUs, for the list's `search` filter. */

@@ -24,6 +24,7 @@ import {
 } from "./product-records";
 import { variantView } from "./variant-records";
 import type { Principal } from "./roles";
+import { recordStockOrigin } from "./stock-origin";
 
 /** Optimistic writes retry this many times when another writer got in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -57,7 +58,7 @@ export async function upsertProduct(input: UpsertProductInput, principal: Princi
   const currency = await getStorefrontCurrency(storefrontId);
   if (currency === undefined) throw unknownStorefront("body.storefront_id", storefrontId);
   if (fields.ecommerce_category_id) await requireCategoryOf(storefrontId, fields.ecommerce_category_id, "body.ecommerce_category_id");
-  const request: UpsertRequest = { storefrontId, externalId, currency, fields, platformUpdatedAt };
+  const request: UpsertRequest = { storefrontId, externalId, currency, fields, platformUpdatedAt, principal };
 
   let claimedId: number | undefined;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -86,6 +87,7 @@ interface UpsertRequest {
   currency: string;
   fields: UpsertFields;
   platformUpdatedAt: string | undefined;
+  principal: Principal;
 }
 
 function newProductFor(request: UpsertRequest, id: number): ProductRecord {
@@ -130,7 +132,9 @@ async function upsertClaimed(id: number, request: UpsertRequest): Promise<Upsert
       return { ...unchanged, stale: !replay };
     }
     assertInventoryEditable(current, changes);
-    const { next, changedFields } = mergeProduct(current, changes, now, platformUpdatedAt);
+    const merged = mergeProduct(current, changes, now, platformUpdatedAt);
+    recordStockOrigin(current, merged, changes.inventory_quantity, request.principal, now);
+    const { next, changedFields } = merged;
     if (changedFields.length === 0) return { ...unchanged, stale: false };
     if (fields.last_synced_at === undefined) {
       next.last_synced_at = now;
@@ -155,7 +159,10 @@ export async function updateProduct(id: number, input: UpdateProductInput, princ
     if (attempt === 0 && input.ecommerce_category_id) await requireCategoryOf(current.storefront_id, input.ecommerce_category_id, "body.ecommerce_category_id");
     const changes = toProductChanges(input, current.currency);
     assertInventoryEditable(current, changes);
-    const { next, changedFields } = mergeProduct(current, changes, new Date().toISOString());
+    const now = new Date().toISOString();
+    const merged = mergeProduct(current, changes, now);
+    recordStockOrigin(current, merged, changes.inventory_quantity, principal, now);
+    const { next, changedFields } = merged;
     if (changedFields.length === 0) return productView(current);
     if (await writeProductChanges(next, changedFields, current.version)) return productView(next);
   }

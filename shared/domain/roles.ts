@@ -12,6 +12,8 @@ export interface Principal {
   role: Role;
   /** Storefront ids this key may touch; `null` means every storefront. */
   storefrontIds: number[] | null;
+  /** Set when the caller relays a platform's report (webhooks, scheduled pulls): stock it sets is not the ERP's. */
+  relaysPlatform?: true;
 }
 
 export function canAccessStorefront(principal: Principal, storefrontId: number): boolean {

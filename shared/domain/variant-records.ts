@@ -2,6 +2,7 @@
  * A product variant as the hub keeps it, and the pure rules that turn
  * requests into it. Amounts are minor units of the product's currency.
  */
+import type { StockOrigin } from "../stock/listing";
 import type { SyncStatus } from "../schemas/product";
 import { variantView as variantViewSchema, type VariantFieldsInput } from "../schemas/variant";
 import { amountText, withMinorUnits } from "./catalog-money";
@@ -25,6 +26,8 @@ export interface VariantRecord {
   compare_at_price_minor: number | null;
   inventory_quantity: number;
   inventory_tracked: boolean;
+  /** Where the quantity last written came from (shared/stock/listing.ts); absent or null: the hub. */
+  stock_origin?: StockOrigin | null;
   weight: number | null;
   barcode: string | null;
   image_url: string | null;

@@ -7,6 +7,7 @@ import { requireStorefrontAccess } from "./catalog-access";
 import type { ProductRecord } from "./product-records";
 import { mergeVariant, newVariantRecord, toVariantChanges, variantView, type VariantRecord } from "./variant-records";
 import type { Principal } from "./roles";
+import { recordStockOrigin } from "./stock-origin";
 
 /** Variant writes retry this many times when the product or the variant changed in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -77,7 +78,10 @@ export async function updateVariant(productId: number, variantId: number, input:
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const { product, variant: current } = await productAndVariant(productId, variantId, principal);
     const now = new Date().toISOString();
-    const { next, changedFields } = mergeVariant(current, toVariantChanges(input, current.currency), now);
+    const changes = toVariantChanges(input, current.currency);
+    const merged = mergeVariant(current, changes, now);
+    recordStockOrigin(current, merged, changes.inventory_quantity, principal, now);
+    const { next, changedFields } = merged;
     const change = { inventory: next.inventory_quantity - current.inventory_quantity, variants: 0 };
     if (changedFields.length === 0 || wasWritten(await replaceVariant(current, next, now), next)) return written(next, product, change);
   }

@@ -155,7 +155,7 @@ async function takeFromStore(connector: PlatformConnector, storefrontId: number,
       continue;
     }
     try {
-      await applyActions(storefrontId, actions);
+      await applyActions(storefrontId, actions, { platformStockIsTruth: true });
       await markSynced(product, principal);
       updated += 1;
     } catch (error) {

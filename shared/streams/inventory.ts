@@ -79,7 +79,8 @@ function stockUpdate(key: TableKey, delta: number, options: { backorderAttribute
       TableName: tableName(),
       Key: key,
       // The version moves so that a catalog write based on an older read retries instead of writing old stock back.
-      UpdateExpression: "SET updated_at = :now ADD inventory_quantity :delta, #version :one",
+      // No stock_origin: a fulfilment or restock is the hub's own change of stock (shared/stock/listing.ts).
+      UpdateExpression: "SET updated_at = :now REMOVE stock_origin ADD inventory_quantity :delta, #version :one",
       ConditionExpression: condition,
       ExpressionAttributeNames: { "#version": "version" },
       ExpressionAttributeValues: values,

@@ -26,7 +26,18 @@ import type { Principal } from "../domain/roles";
 import { formatMinorUnits } from "../domain/money";
 import { UnreadablePayloadError, type Body, type WebhookAction } from "./actions";
 
-const asStorefront = (storefrontId: number): Principal => ({ keyId: `webhook:${storefrontId}`, role: "operator", storefrontIds: [storefrontId] });
+export interface ApplyOptions {
+  /** The platform's stock levels become the ERP's (an explicit store_to_erp sync); otherwise they are only its reports. */
+  platformStockIsTruth?: boolean;
+}
+
+/** The storefront as the caller; what it says of stock is a platform's report unless told otherwise. */
+const asStorefront = (storefrontId: number, options: ApplyOptions = {}): Principal => ({
+  keyId: `webhook:${storefrontId}`,
+  role: "operator",
+  storefrontIds: [storefrontId],
+  ...(options.platformStockIsTruth ? {} : { relaysPlatform: true as const }),
+});
 
 /** Where a platform's inventory item (Shopify's inventory_item_id) points: the product and variant it counts. */
 const inventoryItemKey = (storefrontId: number, inventoryItemId: string) => ({ pk: `STOREFRONT#${storefrontId}#INVENTORY_ITEM#${inventoryItemId}`, sk: "INVENTORY_ITEM" });
@@ -83,8 +94,8 @@ async function applyRemoval(storefrontId: number, externalProductId: string): Pr
   return `product ${productId} unpublished (removed on the platform)`;
 }
 
-async function applyInventory(storefrontId: number, action: Extract<WebhookAction, { type: "set_inventory" }>): Promise<string> {
-  const principal = asStorefront(storefrontId);
+async function applyInventory(storefrontId: number, action: Extract<WebhookAction, { type: "set_inventory" }>, options: ApplyOptions): Promise<string> {
+  const principal = asStorefront(storefrontId, options);
   let productId = action.external_product_id === undefined ? undefined : await productIdOf(storefrontId, action.external_product_id);
   let externalVariantId = action.external_variant_id;
   if (productId === undefined && action.inventory_item_id !== undefined) {
@@ -182,7 +193,7 @@ async function applyRefund(storefrontId: number, action: Extract<WebhookAction, 
   return `order ${orderId}: ${recorded} refund transaction(s) recorded`;
 }
 
-export async function applyActions(storefrontId: number, actions: WebhookAction[]): Promise<string> {
+export async function applyActions(storefrontId: number, actions: WebhookAction[], options: ApplyOptions = {}): Promise<string> {
   const done: string[] = [];
   for (const action of actions) {
     switch (action.type) {
@@ -196,7 +207,7 @@ export async function applyActions(storefrontId: number, actions: WebhookAction[
         done.push(await applyRemoval(storefrontId, action.external_product_id));
         break;
       case "set_inventory":
-        done.push(await applyInventory(storefrontId, action));
+        done.push(await applyInventory(storefrontId, action, options));
         break;
       case "upsert_customer":
         done.push(await applyCustomer(storefrontId, action.body));

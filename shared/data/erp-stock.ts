@@ -1,0 +1,231 @@
+/**
+ * The ERP quantity of each SKU and the listings that sell it.
+ * Access patterns:
+ * - a SKU's quantity with its listings, for a push ... Query pk = STOCK#<sku> (consistent)
+ *     sk = STOCK: quantity, version, push_due_at (a push is queued)
+ *     sk = LISTING#<product id, 10 digits>#<variant id, 10 digits | PRODUCT>: storefront_id, published_quantity
+ * A listing entry may outlive its listing (a product deleted, a SKU changed):
+ * the push checks each against the catalog and drops the stale ones.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { documentClient, tableName } from "./client";
+import type { TableKey } from "./batch";
+import { queryAll } from "./collections";
+import { productKey } from "./products";
+import { variantKey } from "./variants";
+import { cancellationCodes } from "./transactions";
+import { TTL_ATTRIBUTE } from "./table-definition";
+import type { ListingRef } from "../stock/listing";
+
+const padded = (id: number) => String(id).padStart(10, "0");
+const partitionOf = (sku: string) => `STOCK#${sku}`;
+export const erpStockKey = (sku: string): TableKey => ({ pk: partitionOf(sku), sk: "STOCK" });
+export const stockListingKey = (sku: string, ref: ListingRef): TableKey => ({
+  pk: partitionOf(sku),
+  sk: `LISTING#${padded(ref.productId)}#${ref.variantId === null ? "PRODUCT" : padded(ref.variantId)}`,
+});
+
+export interface ErpStock {
+  sku: string;
+  quantity: number;
+  version: number;
+}
+
+export interface StockListingEntry extends ListingRef {
+  storefrontId: number;
+  /** The quantity last published to the storefront's platform; null before the first push. */
+  publishedQuantity: number | null;
+}
+
+/** Opens a SKU's ERP stock with its first listing's quantity; false when it is open already. */
+export async function openErpStock(sku: string, quantity: number, now: string): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...erpStockKey(sku), entity: "erp_stock", sku, quantity, version: 1, updated_at: now },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
+
+/**
+ * Moves a SKU's ERP quantity by `delta`, or sets it to `quantity`, once per
+ * stream record (a marker named after the consumer and the record's eventID
+ * is written in the same transaction). "missing" when the SKU has no ERP stock yet.
+ */
+export async function changeErpStock(
+  sku: string,
+  change: { delta: number } | { quantity: number },
+  once: { consumer: string; eventId: string },
+  now: string,
+): Promise<"changed" | "already" | "missing"> {
+  const [expression, values] =
+    "delta" in change
+      ? ["SET updated_at = :now ADD quantity :delta, version :one", { ":delta": change.delta }]
+      : ["SET updated_at = :now, quantity = :quantity ADD version :one", { ":quantity": change.quantity }];
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { pk: `APPLIED#${once.consumer}#${once.eventId}`, sk: "APPLIED", entity: "stream_marker", [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + MARKER_LIFETIME_SECONDS },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: erpStockKey(sku),
+              UpdateExpression: expression,
+              ConditionExpression: "attribute_exists(pk)",
+              ExpressionAttributeValues: { ...values, ":one": 1, ":now": now },
+            },
+          },
+        ],
+      }),
+    );
+    return "changed";
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === "ConditionalCheckFailed") return "already";
+    if (codes?.[1] === "ConditionalCheckFailed") return "missing";
+    throw error;
+  }
+}
+
+/** Records that a product or variant lists the SKU (idempotent; what was published stays). */
+export async function addStockListing(sku: string, ref: ListingRef, storefrontId: number): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: stockListingKey(sku, ref),
+      UpdateExpression: "SET entity = :entity, sku = :sku, ecommerce_product_id = :product, variant_id = :variant, storefront_id = :storefront",
+      ExpressionAttributeValues: { ":entity": "stock_listing", ":sku": sku, ":product": ref.productId, ":variant": ref.variantId, ":storefront": storefrontId },
+    }),
+  );
+}
+
+export async function removeStockListing(sku: string, ref: ListingRef): Promise<void> {
+  await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: stockListingKey(sku, ref) }));
+}
+
+/** Remembers the quantity now on the storefront's platform, if the listing is still there. */
+export async function recordPublished(sku: string, ref: ListingRef, quantity: number, now: string): Promise<void> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: stockListingKey(sku, ref),
+        UpdateExpression: "SET published_quantity = :quantity, published_at = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":quantity": quantity, ":now": now },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * Asks for a push of the SKU unless one is queued already: true when the
+ * caller is to queue it. A request older than `staleAfterMs` (its message
+ * lost) counts as none.
+ */
+export async function requestStockPush(sku: string, now: Date, staleAfterMs: number): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: erpStockKey(sku),
+        UpdateExpression: "SET push_due_at = :now",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(push_due_at) OR push_due_at < :stale)",
+        ExpressionAttributeValues: { ":now": now.toISOString(), ":stale": new Date(now.getTime() - staleAfterMs).toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The push is under way: changes from now on ask for another one. */
+export async function clearStockPushRequest(sku: string): Promise<void> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({ TableName: tableName(), Key: erpStockKey(sku), UpdateExpression: "REMOVE push_due_at", ConditionExpression: "attribute_exists(pk)" }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** The SKU's ERP stock and its listings, strongly consistent; undefined when the SKU has none. */
+export async function readErpStock(sku: string): Promise<{ stock: ErpStock; listings: StockListingEntry[] } | undefined> {
+  const items = await queryAll({ TableName: tableName(), KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": partitionOf(sku) }, ConsistentRead: true });
+  const stock = items.find((item) => item.sk === "STOCK");
+  if (!stock) return undefined;
+  return {
+    stock: { sku, quantity: Number(stock.quantity ?? 0), version: Number(stock.version ?? 0) },
+    listings: items
+      .filter((item) => String(item.sk).startsWith("LISTING#"))
+      .map((item) => ({
+        productId: Number(item.ecommerce_product_id),
+        variantId: item.variant_id === null || item.variant_id === undefined ? null : Number(item.variant_id),
+        storefrontId: Number(item.storefront_id),
+        publishedQuantity: typeof item.published_quantity === "number" ? item.published_quantity : null,
+      })),
+  };
+}
+
+/**
+ * Copies the ERP quantity onto a listing (stock_origin "erp"), if it is still
+ * at the version read; a variant's product moves by the same difference.
+ * "stale" when it changed since it was read: read it again.
+ */
+export async function copyErpQuantity(
+  ref: ListingRef,
+  read: { quantity: number; version: number },
+  quantity: number,
+  now: string,
+): Promise<"written" | "stale"> {
+  const listing = {
+    Update: {
+      TableName: tableName(),
+      Key: ref.variantId === null ? productKey(ref.productId) : variantKey(ref.productId, ref.variantId),
+      UpdateExpression: "SET inventory_quantity = :quantity, stock_origin = :erp, updated_at = :now ADD #version :one",
+      ConditionExpression: "#version = :read",
+      ExpressionAttributeNames: { "#version": "version" },
+      ExpressionAttributeValues: { ":quantity": quantity, ":erp": "erp", ":now": now, ":one": 1, ":read": read.version },
+    },
+  };
+  const productSum = {
+    Update: {
+      TableName: tableName(),
+      Key: productKey(ref.productId),
+      // The version moves so that a catalog write based on an older read retries.
+      UpdateExpression: "SET updated_at = :now ADD inventory_quantity :difference, #version :one",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#version": "version" },
+      ExpressionAttributeValues: { ":difference": quantity - read.quantity, ":now": now, ":one": 1 },
+    },
+  };
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: ref.variantId === null ? [listing] : [listing, productSum] }));
+    return "written";
+  } catch (error) {
+    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return "stale";
+    throw error;
+  }
+}

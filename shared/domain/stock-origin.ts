@@ -1,0 +1,39 @@
+/**
+ * Each write that changes a product's or variant's quantity records what the
+ * number means (see shared/stock/listing.ts): told by the hub's caller, it
+ * becomes the ERP quantity of its SKU; reported by a platform, it does not.
+ */
+import type { StockOrigin } from "../stock/listing";
+import type { Principal } from "./roles";
+
+interface WithStock {
+  inventory_quantity: number;
+  stock_origin?: StockOrigin | null;
+  updated_at: string;
+  version: number;
+}
+
+/**
+ * Sets `stock_origin` on the record a write makes of `current`, and lists it
+ * among the changed fields, when the write changes the quantity, or when the
+ * hub's caller gives the quantity a platform reported last (making it the ERP's).
+ */
+export function recordStockOrigin<T extends WithStock>(
+  current: T,
+  merged: { next: T; changedFields: (keyof T)[] },
+  givenQuantity: number | undefined,
+  principal: Principal,
+  now: string,
+): void {
+  const { next, changedFields } = merged;
+  if (givenQuantity === undefined) return;
+  const origin: StockOrigin = principal.relaysPlatform ? "platform" : "set";
+  const changes = changedFields.includes("inventory_quantity");
+  if (!changes && (origin === "platform" || current.stock_origin !== "platform")) return;
+  if (changedFields.length === 0) {
+    next.updated_at = now;
+    next.version = current.version + 1;
+  }
+  next.stock_origin = origin;
+  if (!changedFields.includes("stock_origin")) changedFields.push("stock_origin");
+}
