@@ -10,6 +10,13 @@ import { startTestStack, type TestStack } from "../support/test-stack";
 import { startWooCommerceSimulator, type WooCommerceSimulator } from "../../infra/local/platforms/woocommerce-simulator";
 import { startShopifySimulator, type ShopifySimulator } from "../../infra/local/platforms/shopify-simulator";
 import { orderInput, lineItemInput } from "../support/order-factories";
+import { FailingProxy } from "../simulators/failing-proxy";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBRecord } from "aws-lambda";
+import { updateChannelStock } from "../../shared/streams/channel-stock";
+import { batchGetItems, keyString } from "../../shared/data/batch";
+import { productKey } from "../../shared/data/products";
+import { erpStockKey } from "../../shared/data/erp-stock";
 
 const KEY = "ck_stock_key_0001";
 const SECRET = "cs_stock_secret_0001";
@@ -49,7 +56,7 @@ async function product(storefrontId: number, fields: Record<string, unknown>) {
 }
 
 /** A WooCommerce shop with one simple product, and a storefront on it listing `sku`. */
-async function wooChannel(sku: string, quantity: number, rules: Record<string, unknown> = {}) {
+async function wooChannel(sku: string, quantity: number, rules: Record<string, unknown> = {}, reach: (url: string) => Promise<string> = async (url) => url) {
   const woo = await startWooCommerceSimulator({ consumerKey: KEY, consumerSecret: SECRET });
   stops.push(() => woo.stop());
   const wooId = 100 + stops.length;
@@ -58,7 +65,7 @@ async function wooChannel(sku: string, quantity: number, rules: Record<string, u
     sku, price: "499.00", regular_price: "499.00", sale_price: "", on_sale: false, manage_stock: true, stock_quantity: quantity, backorders: "no",
     low_stock_amount: 5, weight: "", dimensions: { length: "", width: "", height: "" }, categories: [], tags: [], images: [], variations: [], date_modified_gmt: "2024-05-01T00:00:00",
   });
-  const created = await storefront({ platform_type: "woocommerce", api_endpoint: woo.url, api_key: KEY, api_secret: SECRET, ...rules });
+  const created = await storefront({ platform_type: "woocommerce", api_endpoint: await reach(woo.url), api_key: KEY, api_secret: SECRET, ...rules });
   const listing = await product(created.storefront_id, { external_product_id: String(wooId), external_sku: sku, inventory_quantity: quantity });
   return { woo, wooId, storefront: created, listing, stockOnPlatform: () => Number(woo.products.get(wooId)!.stock_quantity) };
 }
@@ -188,5 +195,67 @@ describe("one ERP stock pushed to every channel", () => {
     await hub.drain();
     expect(await hubQuantity(orders.listing.ecommerce_product_id)).toBe(7);
     expect(await hubQuantity(late.ecommerce_product_id)).toBe(7);
+  });
+
+  it("a redelivered stream record moves the ERP quantity once", async () => {
+    const code = sku();
+    const orders = await orderChannel(code, 30);
+    const channel = await wooChannel(code, 30);
+    await hub.drain();
+    const key = productKey(orders.listing.ecommerce_product_id);
+    const item = (await batchGetItems([key], { consistentRead: true })).get(keyString(key))!;
+    const record = {
+      eventID: `redelivered-${randomUUID()}`,
+      eventName: "MODIFY",
+      dynamodb: { Keys: marshall(key), OldImage: marshall(item, { removeUndefinedValues: true }), NewImage: marshall({ ...item, inventory_quantity: 26 }, { removeUndefinedValues: true }) },
+    } as unknown as DynamoDBRecord;
+    for (let delivery = 0; delivery < 3; delivery++) expect((await updateChannelStock([record])).batchItemFailures).toEqual([]);
+    await hub.drain();
+
+    const stock = (await batchGetItems([erpStockKey(code)], { consistentRead: true })).get(keyString(erpStockKey(code)))!;
+    expect(stock.quantity).toBe(26);
+    expect(channel.stockOnPlatform()).toBe(26);
+    expect(await hubQuantity(orders.listing.ecommerce_product_id)).toBe(26);
+  });
+
+  it("a push the platform fails is retried with backoff until it lands", async () => {
+    const code = sku();
+    const orders = await orderChannel(code, 30);
+    let proxy!: FailingProxy;
+    const channel = await wooChannel(code, 30, {}, async (url) => {
+      proxy = await new FailingProxy(url).start();
+      stops.push(() => proxy.stop());
+      return proxy.url;
+    });
+    await hub.drain();
+    // More failures than the connector's own retries absorb: the push fails, and its message comes back later.
+    proxy.fail({ matches: (line) => line.startsWith("POST ") && line.includes("/products/batch"), status: 503, body: { code: "unavailable", message: "down for maintenance" }, times: 6 });
+
+    await sellAndShip(orders.storefront.storefront_id, code, 4);
+    await hub.drain();
+
+    expect(proxy.failed.length).toBe(6);
+    expect(channel.stockOnPlatform()).toBe(26);
+  });
+
+  it("a platform refusing the credentials puts the storefront's connection in error and stops its pushes", async () => {
+    const code = sku();
+    const orders = await orderChannel(code, 30);
+    const channel = await wooChannel(code, 30);
+    await hub.drain();
+    // The merchant revokes the key on the platform.
+    (channel.woo as unknown as { options: { consumerKey: string } }).options.consumerKey = "ck_revoked";
+
+    await sellAndShip(orders.storefront.storefront_id, code, 2);
+    await hub.drain();
+    const after = (await hub.call("GET", `/api/ecommerce/storefronts/${channel.storefront.storefront_id}`)).body.storefront;
+    expect(after.connection_status).toBe("error");
+    expect(channel.stockOnPlatform()).toBe(30);
+    const unauthorized = channel.woo.counters.unauthorized;
+
+    await sellAndShip(orders.storefront.storefront_id, code, 1);
+    await hub.drain();
+    expect(channel.woo.counters.unauthorized).toBe(unauthorized);
+    expect(await hubQuantity(channel.listing.ecommerce_product_id)).toBe(27);
   });
 });
