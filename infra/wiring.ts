@@ -201,7 +201,8 @@ export const functions: FunctionSpec[] = [
   http("storefronts-create", "functions/http/storefronts/create.ts", storefrontOperations.create, { table: "readWrite", credentials: "encrypt" }),
   http("storefronts-list", "functions/http/storefronts/list.ts", storefrontOperations.list, { table: "read" }),
   http("storefronts-get", "functions/http/storefronts/get.ts", storefrontOperations.get, { table: "read" }),
-  http("storefronts-update", "functions/http/storefronts/update.ts", storefrontOperations.update, { table: "readWrite", credentials: "encrypt" }),
+  // Decrypt too: an update that changes the platform address tests the connection with the stored credentials.
+  http("storefronts-update", "functions/http/storefronts/update.ts", storefrontOperations.update, { table: "readWrite", credentials: "encryptDecrypt" }),
   http("storefronts-delete", "functions/http/storefronts/delete.ts", storefrontOperations.delete, { table: "readWrite" }),
   http("products-list", "functions/http/products/list.ts", productOperations.list, { table: "read" }),
   http("products-upsert", "functions/http/products/upsert.ts", productOperations.upsert, { table: "readWrite" }),

@@ -41,9 +41,15 @@ export interface StorefrontItem {
   auto_sync_orders: boolean;
   auto_sync_inventory: boolean;
   auto_sync_customers: boolean;
+  /** Stock rules; absent on storefronts stored before they existed (read them with stockRulesOf). */
+  inventory_safety_buffer?: number;
+  inventory_percentage?: number;
+  inventory_max_quantity?: number | null;
   sync_frequency_minutes: number;
   last_product_sync_at: string | null;
   last_order_sync_at: string | null;
+  /** When the daily 48-hour order reconciliation was last queued (or a full order sync ran); absent until then. */
+  last_order_reconciliation_at?: string | null;
   last_inventory_sync_at: string | null;
   last_customer_sync_at: string | null;
   auto_create_sales_orders: boolean;
@@ -54,6 +60,14 @@ export interface StorefrontItem {
   connection_status: string;
   /** Why the platform refused the connection (its own message), while connection_status is error. */
   connection_error?: string;
+  /**
+   * What kind of failure connection_error is: the credentials were refused
+   * (the schedule leaves the storefront alone until they are replaced), or the
+   * platform could not be reached or answered with an error (syncs go on, and
+   * the first that succeeds clears it). Absent on errors stored before it
+   * existed, which were all refusals.
+   */
+  connection_failure?: ConnectionFailure;
   created_by: number | null;
   /** Abandoned-cart settings; absent on storefronts stored before they existed (read them with cartSettingsOf). */
   abandoned_cart_hours?: number;
@@ -64,6 +78,8 @@ export interface StorefrontItem {
   created_at: string;
   updated_at: string;
 }
+
+export type ConnectionFailure = "credentials_rejected" | "platform_error";
 
 export interface StorefrontStats {
   product_count: number;
@@ -261,7 +277,7 @@ export async function advanceSyncCursor(storefrontId: number, field: "last_produ
       new UpdateCommand({
         TableName: tableName(),
         Key: storefrontKey(storefrontId),
-        UpdateExpression: "SET #cursor = :at, connection_status = :connected, is_connected = :true, updated_at = :now REMOVE connection_error",
+        UpdateExpression: "SET #cursor = :at, connection_status = :connected, is_connected = :true, updated_at = :now REMOVE connection_error, connection_failure",
         ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#cursor) OR #cursor = :null OR #cursor < :at)",
         ExpressionAttributeNames: { "#cursor": field },
         ExpressionAttributeValues: { ":at": at, ":connected": "connected", ":true": true, ":now": now, ":null": null },
@@ -273,6 +289,9 @@ export async function advanceSyncCursor(storefrontId: number, field: "last_produ
     });
 }
 
+/** Longest connection_error kept. */
+export const MAX_CONNECTION_ERROR_LENGTH = 1000;
+
 /** The platform refused the storefront's credentials: it stops syncing until they are replaced. `message` is the platform's, never a secret. */
 export async function markConnectionRejected(storefrontId: number, message: string, now: string): Promise<void> {
   storefrontCache.delete(storefrontId);
@@ -281,12 +300,36 @@ export async function markConnectionRejected(storefrontId: number, message: stri
       new UpdateCommand({
         TableName: tableName(),
         Key: storefrontKey(storefrontId),
-        UpdateExpression: "SET connection_status = :error, is_connected = :false, connection_error = :message, updated_at = :now",
+        UpdateExpression: "SET connection_status = :error, is_connected = :false, connection_error = :message, connection_failure = :rejected, updated_at = :now",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":error": "error", ":false": false, ":message": message.slice(0, 1000), ":now": now },
+        ExpressionAttributeValues: { ":error": "error", ":false": false, ":message": message.slice(0, MAX_CONNECTION_ERROR_LENGTH), ":rejected": "credentials_rejected", ":now": now },
       }),
     )
     .catch((error) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
+}
+
+/**
+ * The daily order reconciliation was queued at `at`, or a full order sync
+ * that succeeded ran from `at` (itself a reconciliation of everything). Never
+ * moves the mark backwards; false when it was at `at` or later already.
+ */
+export async function markOrderReconciliation(storefrontId: number, at: string, now: string): Promise<boolean> {
+  storefrontCache.delete(storefrontId);
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: storefrontKey(storefrontId),
+        UpdateExpression: "SET last_order_reconciliation_at = :at, updated_at = :now",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(last_order_reconciliation_at) OR last_order_reconciliation_at = :null OR last_order_reconciliation_at < :at)",
+        ExpressionAttributeValues: { ":at": at, ":now": now, ":null": null },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

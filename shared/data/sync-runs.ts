@@ -13,7 +13,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { documentClient, tableName } from "./client";
 import { INDEXES, TTL_ATTRIBUTE } from "./table-definition";
 import type { TableKey } from "./batch";
-import type { SyncKind } from "../sync/kinds";
+import type { SyncKind, SyncReason } from "../sync/kinds";
 
 export const SYNC_RUN_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
@@ -39,6 +39,8 @@ export interface SyncRunRecord extends SyncProgress {
   storefront_id: number;
   kind: SyncKind;
   source: "schedule" | "api";
+  /** A pull from the cursor, or the daily reconciliation of the last 48 hours (absent on runs stored before reasons existed: sync). */
+  reason: SyncReason;
   status: SyncRunStatus;
   /** When it was asked for: the cursor moves here once the run has succeeded. */
   requested_at: string;
@@ -63,11 +65,14 @@ const INTERNAL = ["pk", "sk", "gsi1pk", "gsi1sk", "entity", TTL_ATTRIBUTE];
 function toRecord(item: Item): SyncRunRecord {
   const copy = { ...item };
   for (const name of INTERNAL) delete copy[name];
+  copy.reason ??= "sync";
+  copy.started_at ??= null;
   return copy as unknown as SyncRunRecord;
 }
 
-export const newRunRecord = (fields: Pick<SyncRunRecord, "run_id" | "storefront_id" | "kind" | "source" | "requested_at">): SyncRunRecord => ({
+export const newRunRecord = (fields: Pick<SyncRunRecord, "run_id" | "storefront_id" | "kind" | "source" | "requested_at"> & { reason?: SyncReason }): SyncRunRecord => ({
   ...fields,
+  reason: fields.reason ?? "sync",
   status: "queued",
   since: null,
   started_at: null,
@@ -79,6 +84,8 @@ export const newRunRecord = (fields: Pick<SyncRunRecord, "run_id" | "storefront_
 
 /** Stores a queued run; false when a run with that id exists already. */
 export async function insertRun(run: SyncRunRecord): Promise<boolean> {
+  // No started_at until the first attempt sets it (if_not_exists): a stored null would count as set.
+  const { started_at: _notYet, ...stored } = run;
   try {
     await documentClient.send(
       new PutCommand({
@@ -89,7 +96,7 @@ export async function insertRun(run: SyncRunRecord): Promise<boolean> {
           gsi1sk: sortKeyOf(run),
           entity: "sync_run",
           [TTL_ATTRIBUTE]: Math.floor(Date.parse(run.requested_at) / 1000) + SYNC_RUN_RETENTION_DAYS * 24 * 3600,
-          ...run,
+          ...stored,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
@@ -157,6 +164,7 @@ export async function finishAttempt(id: string, result: { status: SyncRunStatus;
 export interface SyncRunFilter {
   kind?: SyncKind;
   status?: SyncRunStatus;
+  reason?: SyncReason;
 }
 
 /** One Query of a storefront's runs, newest first: at most `examine` read, the matches returned with where to continue. */
@@ -172,6 +180,12 @@ export async function queryRuns(storefrontId: number, options: { filter: SyncRun
     filters.push("#status = :status");
     names["#status"] = "status";
     values[":status"] = options.filter.status;
+  }
+  if (options.filter.reason !== undefined) {
+    // Runs stored before reasons existed are syncs.
+    filters.push(options.filter.reason === "sync" ? "(attribute_not_exists(#reason) OR #reason = :reason)" : "#reason = :reason");
+    names["#reason"] = "reason";
+    values[":reason"] = options.filter.reason;
   }
   const page = await documentClient.send(
     new QueryCommand({

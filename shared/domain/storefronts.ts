@@ -1,5 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
 import { credentialsCipher } from "../security/credentials-cipher";
+import { changesConnection, isTestable, testConnection, withOutcome, type JustEncrypted } from "./storefront-connection";
 import { nextId } from "../data/sequence";
 import {
   DuplicateStorefrontCodeError,
@@ -25,6 +26,7 @@ import {
 } from "../schemas/storefront";
 import { formatMinorUnits } from "./money";
 import { cartSettingsOf } from "../carts/settings";
+import { stockRulesOf } from "./stock-rules";
 import { canAccessStorefront, type Principal } from "./roles";
 
 export type StorefrontRef = number | string;
@@ -36,7 +38,9 @@ export function storefrontView(storefront: StorefrontItem, stats: StorefrontStat
   const { credentials, ...fields } = storefront;
   const view: Record<string, unknown> = {
     ...cartSettingsOf(storefront),
+    ...stockRulesOf(storefront),
     ...fields,
+    connection_error: storefront.connection_status === "error" ? (storefront.connection_error ?? null) : null,
     credentials: Object.fromEntries(
       CREDENTIAL_FIELDS.map((field) => [field, { is_set: Boolean(credentials[field]), last4: credentials[field]?.last4 ?? null }]),
     ),
@@ -51,6 +55,7 @@ async function encryptCredentials(
   storefrontId: number,
   current: StorefrontItem["credentials"],
   input: Partial<Record<CredentialField, string | null | undefined>>,
+  justEncrypted: JustEncrypted,
 ): Promise<StorefrontItem["credentials"]> {
   const next = { ...current };
   for (const field of CREDENTIAL_FIELDS) {
@@ -61,6 +66,7 @@ async function encryptCredentials(
       continue;
     }
     const ciphertext = await credentialsCipher().encrypt(value, { storefront_id: String(storefrontId), field });
+    justEncrypted.set(ciphertext, value);
     next[field] = { ciphertext, last4: value.slice(-4) } satisfies EncryptedCredential;
   }
   return next;
@@ -88,7 +94,8 @@ export async function createStorefront(input: CreateStorefrontInput, principal: 
   if (await getStorefrontIdByCode(input.storefront_code)) throw duplicateCode(input.storefront_code);
   const id = await nextId("storefront");
   const now = new Date().toISOString();
-  const storefront: StorefrontItem = {
+  const justEncrypted: JustEncrypted = new Map();
+  const fields: StorefrontItem = {
     platform_url: null,
     api_endpoint: null,
     order_prefix: null,
@@ -98,11 +105,13 @@ export async function createStorefront(input: CreateStorefrontInput, principal: 
     last_inventory_sync_at: null,
     last_customer_sync_at: null,
     ...plainFields(input),
+    is_connected: input.is_connected ?? false,
     storefront_id: id,
-    credentials: await encryptCredentials(id, {}, input),
+    credentials: await encryptCredentials(id, {}, input, justEncrypted),
     created_at: now,
     updated_at: now,
   } as StorefrontItem;
+  const storefront = withOutcome(fields, isTestable(fields, input) ? await testConnection(fields, justEncrypted) : undefined);
   try {
     await insertStorefront(storefront);
   } catch (error) {
@@ -150,12 +159,15 @@ export async function listStorefrontViews(
 export async function updateStorefront(ref: StorefrontRef, input: UpdateStorefrontInput, principal: Principal) {
   requireUnrestricted(principal);
   const current = await findStorefront(ref, principal);
-  const next: StorefrontItem = {
+  const justEncrypted: JustEncrypted = new Map();
+  const changed: StorefrontItem = {
     ...current,
     ...(plainFields(input) as Partial<StorefrontItem>),
-    credentials: await encryptCredentials(current.storefront_id, current.credentials, input),
-    updated_at: laterThan(current.updated_at),
+    credentials: await encryptCredentials(current.storefront_id, current.credentials, input, justEncrypted),
   };
+  const tested = changesConnection(current, input) && isTestable(changed, input) ? await testConnection(changed, justEncrypted) : undefined;
+  // Stamped after the test, which may take a few seconds.
+  const next: StorefrontItem = { ...withOutcome(changed, tested), updated_at: laterThan(current.updated_at) };
   const replacedSecret = current.credentials.webhook_secret;
   if (input.webhook_secret === null) delete next.previous_webhook_secret;
   else if (input.webhook_secret !== undefined && replacedSecret) next.previous_webhook_secret = { ...replacedSecret, retired_at: next.updated_at };

@@ -1,7 +1,8 @@
 import * as v from "valibot";
-import { currencyCode, email, idParam, intParam, optionalText, text, timeZone, url } from "./common";
+import { currencyCode, email, idParam, intParam, optionalText, quantity, text, timeZone, url } from "./common";
 import { defineOperation } from "../api/operation";
 import { CART_SETTING_DEFAULTS } from "../carts/settings";
+import { STOCK_RULE_DEFAULTS } from "../domain/stock-rules";
 
 export const PLATFORM_TYPES = ["shopify", "woocommerce", "magento", "custom", "amazon", "ebay", "etsy"] as const;
 export const CONNECTION_STATUSES = ["connected", "disconnected", "error"] as const;
@@ -35,6 +36,9 @@ const storefrontFields = {
   auto_sync_orders: v.boolean(),
   auto_sync_inventory: v.boolean(),
   auto_sync_customers: v.boolean(),
+  inventory_safety_buffer: quantity,
+  inventory_percentage: v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(100, "must be at most 100")),
+  inventory_max_quantity: v.optional(v.nullable(quantity)),
   sync_frequency_minutes: v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(1440, "must be at most 1440")),
   auto_create_sales_orders: v.boolean(),
   auto_fulfill_orders: v.boolean(),
@@ -67,7 +71,6 @@ const DEFAULTS = {
   auto_create_sales_orders: false,
   auto_fulfill_orders: false,
   is_active: true,
-  is_connected: false,
   connection_status: "disconnected",
   abandoned_cart_hours: CART_SETTING_DEFAULTS.abandoned_cart_hours,
   auto_recover_carts: CART_SETTING_DEFAULTS.auto_recover_carts,
@@ -83,11 +86,15 @@ export const createStorefrontBody = v.object({
   auto_sync_orders: v.optional(storefrontFields.auto_sync_orders, DEFAULTS.auto_sync_orders),
   auto_sync_inventory: v.optional(storefrontFields.auto_sync_inventory, DEFAULTS.auto_sync_inventory),
   auto_sync_customers: v.optional(storefrontFields.auto_sync_customers, DEFAULTS.auto_sync_customers),
+  inventory_safety_buffer: v.optional(storefrontFields.inventory_safety_buffer, STOCK_RULE_DEFAULTS.inventory_safety_buffer),
+  inventory_percentage: v.optional(storefrontFields.inventory_percentage, STOCK_RULE_DEFAULTS.inventory_percentage),
+  inventory_max_quantity: v.optional(v.nullable(quantity), STOCK_RULE_DEFAULTS.inventory_max_quantity),
   sync_frequency_minutes: v.optional(storefrontFields.sync_frequency_minutes, DEFAULTS.sync_frequency_minutes),
   auto_create_sales_orders: v.optional(storefrontFields.auto_create_sales_orders, DEFAULTS.auto_create_sales_orders),
   auto_fulfill_orders: v.optional(storefrontFields.auto_fulfill_orders, DEFAULTS.auto_fulfill_orders),
   is_active: v.optional(storefrontFields.is_active, DEFAULTS.is_active),
-  is_connected: v.optional(storefrontFields.is_connected, DEFAULTS.is_connected),
+  // No default here: an explicit false means "do not test the connection yet" (the domain defaults it to false).
+  is_connected: v.optional(v.pipe(storefrontFields.is_connected, v.description("false: save the storefront without testing its connection"))),
   connection_status: v.optional(storefrontFields.connection_status, DEFAULTS.connection_status),
   abandoned_cart_hours: v.optional(storefrontFields.abandoned_cart_hours, DEFAULTS.abandoned_cart_hours),
   auto_recover_carts: v.optional(storefrontFields.auto_recover_carts, DEFAULTS.auto_recover_carts),
@@ -132,9 +139,13 @@ export const storefrontView = v.object({
   auto_sync_orders: v.boolean(),
   auto_sync_inventory: v.boolean(),
   auto_sync_customers: v.boolean(),
+  inventory_safety_buffer: v.pipe(v.number(), v.description("Units held back from this channel")),
+  inventory_percentage: v.pipe(v.number(), v.description("Share (1 to 100) of the available quantity, less the buffer, published to this channel")),
+  inventory_max_quantity: v.pipe(v.nullable(v.number()), v.description("The most ever published to this channel; null for no cap")),
   sync_frequency_minutes: v.number(),
   last_product_sync_at: v.nullable(v.string()),
   last_order_sync_at: v.nullable(v.string()),
+  last_order_reconciliation_at: v.pipe(v.nullable(v.string()), v.description("When the daily reconciliation last pulled the orders updated in the 48 hours before it (or a full order sync ran)")),
   last_inventory_sync_at: v.nullable(v.string()),
   last_customer_sync_at: v.nullable(v.string()),
   auto_create_sales_orders: v.boolean(),
@@ -143,6 +154,7 @@ export const storefrontView = v.object({
   is_active: v.boolean(),
   is_connected: v.boolean(),
   connection_status: v.picklist(CONNECTION_STATUSES),
+  connection_error: v.pipe(v.nullable(v.string()), v.description("Why the last connection test or sync failed (the platform's message), while connection_status is error; null otherwise")),
   created_by: v.nullable(v.number()),
   abandoned_cart_hours: v.pipe(v.number(), v.description("Inactivity after which an active cart is abandoned")),
   auto_recover_carts: v.pipe(v.boolean(), v.description("Send the recovery email sequence automatically")),
@@ -170,7 +182,8 @@ const refPath = "/api/ecommerce/storefronts/{id}";
 export const storefrontOperations = {
   create: defineOperation({
     method: "POST", path: "/api/ecommerce/storefronts", tags, role: "admin",
-    summary: "Create a storefront connection; credentials are encrypted and never returned",
+    summary:
+      "Create a storefront connection; credentials are encrypted and never returned. A Shopify or WooCommerce storefront with its credentials is tested at once (connection_status, connection_error); it is created whatever the outcome",
     body: createStorefrontBody,
     responses: { 201: { description: "Created", schema: storefrontResponse } },
   }),
@@ -188,7 +201,7 @@ export const storefrontOperations = {
   }),
   update: defineOperation({
     method: "PUT", path: refPath, tags, role: "admin",
-    summary: "Change a storefront's fields; null clears an optional field or a credential",
+    summary: "Change a storefront's fields; null clears an optional field or a credential. A change of platform, address or API credentials tests the connection again",
     params: storefrontRefParams,
     body: updateStorefrontBody,
     responses: { 200: { description: "Updated", schema: storefrontResponse } },

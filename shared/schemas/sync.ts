@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { externalId, intParam, idParam, positiveId, quantity } from "./common";
 import { storefrontRefParams } from "./storefront";
 import { defineOperation } from "../api/operation";
-import { SYNC_KINDS } from "../sync/kinds";
+import { SYNC_KINDS, SYNC_REASONS } from "../sync/kinds";
 import { SYNC_RUN_STATUSES } from "../data/sync-runs";
 
 const syncKind = v.picklist(SYNC_KINDS, `must be one of ${SYNC_KINDS.join(", ")}`);
@@ -11,6 +11,7 @@ export const listSyncRunsQuery = v.object({
   storefront_id: v.optional(idParam),
   kind: v.optional(syncKind),
   status: v.optional(v.picklist(SYNC_RUN_STATUSES, `must be one of ${SYNC_RUN_STATUSES.join(", ")}`)),
+  reason: v.optional(v.picklist(SYNC_REASONS, `must be one of ${SYNC_REASONS.join(", ")}`)),
   limit: v.optional(intParam(1, 200), "50"),
   cursor: v.optional(v.string()),
 });
@@ -29,9 +30,13 @@ const syncRunView = v.object({
   storefront_id: v.number(),
   kind: v.picklist(SYNC_KINDS),
   source: v.picklist(["schedule", "api"]),
+  reason: v.pipe(
+    v.picklist(SYNC_REASONS),
+    v.description("sync: the changes since the storefront's cursor; reconciliation: the daily pull of the orders updated in the last 48 hours, whatever the cursor (it does not move the cursor)"),
+  ),
   status: v.picklist(SYNC_RUN_STATUSES),
   requested_at: v.pipe(v.string(), v.description("When the run was asked for: the storefront's cursor moves here once it succeeds")),
-  since: v.pipe(v.nullable(v.string()), v.description("Changes pulled from here (the cursor less a 10-minute overlap); null for a full sync")),
+  since: v.pipe(v.nullable(v.string()), v.description("Changes pulled from here (the cursor less a 10-minute overlap, or 48 hours before requested_at for a reconciliation); null for a full sync")),
   started_at: v.nullable(v.string()),
   finished_at: v.nullable(v.string()),
   attempts: v.number(),

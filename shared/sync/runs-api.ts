@@ -13,7 +13,7 @@ import { apiRunId, queueRuns } from "./request-runs";
 
 export async function listSyncRuns(query: ListSyncRunsQuery, principal: Principal) {
   const scope = await storefrontsInScope(query.storefront_id, principal);
-  const filter: SyncRunFilter = { kind: query.kind, status: query.status };
+  const filter: SyncRunFilter = { kind: query.kind, status: query.status, reason: query.reason };
   const source: MergeSource<SyncRunRecord> = {
     read: async (storefrontId, examine, startKey) => {
       const page = await queryRuns(storefrontId, { filter, examine, startKey });
@@ -21,7 +21,7 @@ export async function listSyncRuns(query: ListSyncRunsQuery, principal: Principa
     },
     sortKeyOf: runSortKey,
     continuationKeyOf: runContinuationKey,
-    filtered: filter.kind !== undefined || filter.status !== undefined,
+    filtered: filter.kind !== undefined || filter.status !== undefined || filter.reason !== undefined,
   };
   const page = await newestFirstPage(source, scope.map((storefront) => storefront.storefront_id), query.cursor, 0, query.limit);
   return { runs: page.records, next_cursor: page.nextCursor };

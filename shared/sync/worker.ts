@@ -5,20 +5,23 @@
  * where it was, so the next run pulls the same changes again).
  *
  * - A finished run is not redone: a redelivered message does nothing.
+ * - A reconciliation (the daily pull of the orders updated in the last 48
+ *   hours) pulls its own window and leaves the cursor where it is.
  * - The platform refusing the credentials ends the run (failed, no retry) and
  *   sets the storefront's connection_status to error with the platform's
- *   message: the schedule leaves it alone until the credentials are replaced.
+ *   message: the schedule leaves it alone until the credentials are replaced
+ *   (replacing them tests the connection again).
  * - Any other failure is retried with exponential backoff (the message's
  *   visibility is pushed out); on the queue's last receive the run is marked
  *   failed and the message goes to the dead-letter queue.
  */
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { ConnectorError, connectorFor, CredentialsRejected, hasConnector } from "../connectors/connector";
-import { advanceSyncCursor, getStorefront, markConnectionRejected, type StorefrontItem } from "../data/storefronts";
+import { advanceSyncCursor, getStorefront, markConnectionRejected, markOrderReconciliation, type StorefrontItem } from "../data/storefronts";
 import { finishAttempt, getRun, recordProgress, releaseActiveRun, startAttempt, type SyncRunRecord } from "../data/sync-runs";
 import { retryAfter } from "../queues";
 import { logger } from "../logger";
-import { pullSince, SYNC_CURSOR_FIELD } from "./kinds";
+import { pullSince, reconciliationSince, SYNC_CURSOR_FIELD } from "./kinds";
 import { pullChanges } from "./pull";
 import { SYNC_MAX_RECEIVES, SYNC_QUEUE, type SyncMessage } from "./queue";
 import { syncsAutomatically } from "./schedule";
@@ -34,7 +37,7 @@ function unsyncable(storefront: StorefrontItem | undefined, run: SyncRunRecord):
   if (!storefront) return `storefront ${run.storefront_id} no longer exists`;
   if (!storefront.is_active) return `storefront ${run.storefront_id} is inactive`;
   if (!hasConnector(storefront.platform_type)) return `there is no connector for platform ${storefront.platform_type}`;
-  if (run.source === "schedule" && !syncsAutomatically(storefront)) return `the connection of storefront ${run.storefront_id} is in error`;
+  if (run.source === "schedule" && !syncsAutomatically(storefront)) return `storefront ${run.storefront_id}'s credentials were refused by the platform`;
   return undefined;
 }
 
@@ -46,11 +49,20 @@ async function finish(run: SyncRunRecord, status: "succeeded" | "failed", error:
   await releaseActiveRun(run.storefront_id, run.kind, run.run_id);
 }
 
+/** Where the run pulls from: a reconciliation from a fixed window before it was asked for, any other run from its cursor. */
+const sinceOf = (run: SyncRunRecord, storefront: StorefrontItem) =>
+  run.reason === "reconciliation" ? reconciliationSince(run.requested_at) : pullSince(storefront[SYNC_CURSOR_FIELD[run.kind]]);
+
 async function carryOut(run: SyncRunRecord, storefront: StorefrontItem): Promise<void> {
-  const since = pullSince(storefront[SYNC_CURSOR_FIELD[run.kind]]);
+  const since = sinceOf(run, storefront);
   await startAttempt(run.run_id, since, new Date().toISOString());
   await pullChanges(run.storefront_id, run.kind, connectorFor(storefront), since, (progress) => recordProgress(run.run_id, progress));
-  await advanceSyncCursor(run.storefront_id, SYNC_CURSOR_FIELD[run.kind], run.requested_at, new Date().toISOString());
+  // A reconciliation leaves the cursor alone: it pulled a window of its own, which may start far before the cursor.
+  if (run.reason !== "reconciliation") {
+    await advanceSyncCursor(run.storefront_id, SYNC_CURSOR_FIELD[run.kind], run.requested_at, new Date().toISOString());
+    // A full order sync reconciles every order: the daily reconciliation counts from it.
+    if (run.kind === "orders" && since === null) await markOrderReconciliation(run.storefront_id, run.requested_at, new Date().toISOString());
+  }
   await finish(run, "succeeded", null);
 }
 

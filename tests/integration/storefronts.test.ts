@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { PutCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
 import { startTestStack, type TestStack } from "../support/test-stack";
 import { storefrontInput } from "../support/factories";
@@ -23,7 +23,8 @@ const SECRETS = {
 
 describe("creating a storefront", () => {
   it("stores it with encrypted credentials and answers 201 with them masked", async () => {
-    const input = storefrontInput({ ...SECRETS, platform_type: "woocommerce", sync_frequency_minutes: 30 });
+    // is_connected: false: saved without a connection test (the address is not a platform these tests can reach).
+    const input = storefrontInput({ ...SECRETS, platform_type: "woocommerce", sync_frequency_minutes: 30, is_connected: false });
     const created = await hub.call("POST", "/api/ecommerce/storefronts", { json: input });
 
     expect(created.status).toBe(201);
@@ -37,6 +38,10 @@ describe("creating a storefront", () => {
       timezone: "UTC",
       is_active: true,
       connection_status: "disconnected",
+      connection_error: null,
+      inventory_safety_buffer: 0,
+      inventory_percentage: 100,
+      inventory_max_quantity: null,
       product_count: 0,
       order_count: 0,
       total_revenue: "0.00",
@@ -52,7 +57,7 @@ describe("creating a storefront", () => {
   });
 
   it("never writes a credential in clear text to the table", async () => {
-    const input = storefrontInput(SECRETS);
+    const input = storefrontInput({ ...SECRETS, is_connected: false });
     expect((await hub.call("POST", "/api/ecommerce/storefronts", { json: input })).status).toBe(201);
     const client = new DynamoDBClient({ endpoint: inject("endpoints").dynamodb });
     const { Items } = await client.send(new ScanCommand({ TableName: hub.table.tableName }));
@@ -94,6 +99,73 @@ describe("creating a storefront", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("duplicate_storefront_code");
     expect(again.body.error.details).toEqual([{ field: "body.storefront_code", message: "is already used by another storefront" }]);
+  });
+});
+
+describe("stock rules", () => {
+  const RULES = ["inventory_safety_buffer", "inventory_percentage", "inventory_max_quantity"];
+
+  it("stores the rules given, shows them right after the auto_sync settings, and changes them on update", async () => {
+    const created = await hub.createStorefront({ inventory_safety_buffer: 5, inventory_percentage: 80, inventory_max_quantity: 250 });
+    expect(created).toMatchObject({ inventory_safety_buffer: 5, inventory_percentage: 80, inventory_max_quantity: 250 });
+    const keys = Object.keys(created);
+    expect(keys.slice(keys.indexOf("auto_sync_customers") + 1, keys.indexOf("auto_sync_customers") + 4)).toEqual(RULES);
+
+    const updated = await hub.call("PUT", `/api/ecommerce/storefronts/${created.storefront_id}`, { json: { inventory_percentage: 100, inventory_max_quantity: null } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.storefront).toMatchObject({ inventory_safety_buffer: 5, inventory_percentage: 100, inventory_max_quantity: null });
+    expect((await hub.call("GET", `/api/ecommerce/storefronts/${created.storefront_id}`)).body.storefront).toMatchObject({
+      inventory_safety_buffer: 5,
+      inventory_percentage: 100,
+      inventory_max_quantity: null,
+    });
+  });
+
+  it("answers 400 naming each invalid rule, on create and on update", async () => {
+    const created = await hub.call("POST", "/api/ecommerce/storefronts", {
+      json: storefrontInput({ inventory_safety_buffer: -1, inventory_percentage: 0, inventory_max_quantity: 2.5 }),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.error.details.map((issue: { field: string }) => issue.field).sort()).toEqual(RULES.map((field) => `body.${field}`).sort());
+
+    const storefront = await hub.createStorefront();
+    for (const [field, value] of [
+      ["inventory_percentage", 101],
+      ["inventory_percentage", 50.5],
+      ["inventory_percentage", null],
+      ["inventory_safety_buffer", "3"],
+      ["inventory_safety_buffer", null],
+      ["inventory_max_quantity", -1],
+    ] as const) {
+      const response = await hub.call("PUT", `/api/ecommerce/storefronts/${storefront.storefront_id}`, { json: { [field]: value } });
+      expect(response.status, `${field} = ${JSON.stringify(value)}`).toBe(400);
+      expect(response.body.error.details.map((issue: { field: string }) => issue.field)).toEqual([`body.${field}`]);
+    }
+    expect((await hub.call("GET", `/api/ecommerce/storefronts/${storefront.storefront_id}`)).body.storefront).toMatchObject({
+      inventory_safety_buffer: 0,
+      inventory_percentage: 100,
+      inventory_max_quantity: null,
+    });
+  });
+
+  it("reads a storefront stored before the rules existed with the defaults", async () => {
+    const created = await hub.createStorefront({ inventory_safety_buffer: 3, inventory_percentage: 50, inventory_max_quantity: 10 });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject("endpoints").dynamodb }));
+    await doc.send(
+      new UpdateCommand({
+        TableName: hub.table.tableName,
+        Key: { pk: `STOREFRONT#${created.storefront_id}`, sk: "STOREFRONT" },
+        UpdateExpression: "REMOVE inventory_safety_buffer, inventory_percentage, inventory_max_quantity",
+      }),
+    );
+    const read = await hub.call("GET", `/api/ecommerce/storefronts/${created.storefront_id}`);
+    expect(read.body.storefront).toMatchObject({ inventory_safety_buffer: 0, inventory_percentage: 100, inventory_max_quantity: null });
+    const listed = await hub.call("GET", "/api/ecommerce/storefronts?limit=200");
+    expect(listed.body.storefronts.find((s: { storefront_id: number }) => s.storefront_id === created.storefront_id)).toMatchObject({
+      inventory_safety_buffer: 0,
+      inventory_percentage: 100,
+      inventory_max_quantity: null,
+    });
   });
 });
 
