@@ -2,13 +2,13 @@
  * The ERP quantity of each SKU and the listings that sell it.
  * Access patterns:
  * - a SKU's quantity with its listings, for a push ... Query pk = STOCK#<sku> (consistent)
- *     sk = STOCK: quantity, version, push_due_at (a push is queued)
+ *     sk = STOCK: quantity (absent until the first push opens it), version, push_due_at (a push is queued)
  *     sk = LISTING#<product id, 10 digits>#<variant id, 10 digits | PRODUCT>: storefront_id, published_quantity
  * A listing entry may outlive its listing (a product deleted, a SKU changed):
  * the push checks each against the catalog and drops the stale ones.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "./client";
 import type { TableKey } from "./batch";
 import { queryAll } from "./collections";
@@ -28,7 +28,8 @@ export const stockListingKey = (sku: string, ref: ListingRef): TableKey => ({
 
 export interface ErpStock {
   sku: string;
-  quantity: number;
+  /** Null until the first push opens it from the SKU's listings. */
+  quantity: number | null;
   version: number;
 }
 
@@ -38,14 +39,16 @@ export interface StockListingEntry extends ListingRef {
   publishedQuantity: number | null;
 }
 
-/** Opens a SKU's ERP stock with its first listing's quantity; false when it is open already. */
+/** Opens a SKU's ERP stock with a quantity; false when it is open already. */
 export async function openErpStock(sku: string, quantity: number, now: string): Promise<boolean> {
   try {
     await documentClient.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName(),
-        Item: { ...erpStockKey(sku), entity: "erp_stock", sku, quantity, version: 1, updated_at: now },
-        ConditionExpression: "attribute_not_exists(pk)",
+        Key: erpStockKey(sku),
+        UpdateExpression: "SET entity = :entity, sku = :sku, quantity = :quantity, updated_at = :now ADD version :one",
+        ConditionExpression: "attribute_not_exists(quantity)",
+        ExpressionAttributeValues: { ":entity": "erp_stock", ":sku": sku, ":quantity": quantity, ":now": now, ":one": 1 },
       }),
     );
     return true;
@@ -60,7 +63,7 @@ const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
 /**
  * Moves a SKU's ERP quantity by `delta`, or sets it to `quantity`, once per
  * stream record (a marker named after the consumer and the record's eventID
- * is written in the same transaction). "missing" when the SKU has no ERP stock yet.
+ * is written in the same transaction). "missing" when the SKU's ERP stock is not open yet.
  */
 export async function changeErpStock(
   sku: string,
@@ -88,7 +91,7 @@ export async function changeErpStock(
               TableName: tableName(),
               Key: erpStockKey(sku),
               UpdateExpression: expression,
-              ConditionExpression: "attribute_exists(pk)",
+              ConditionExpression: "attribute_exists(quantity)",
               ExpressionAttributeValues: { ...values, ":one": 1, ":now": now },
             },
           },
@@ -104,14 +107,24 @@ export async function changeErpStock(
   }
 }
 
-/** Records that a product or variant lists the SKU (idempotent; what was published stays). */
-export async function addStockListing(sku: string, ref: ListingRef, storefrontId: number): Promise<void> {
+/**
+ * Records that a product or variant lists the SKU, with the number its
+ * platform shows when it reported one (idempotent; else what was published stays).
+ */
+export async function addStockListing(sku: string, ref: ListingRef, storefrontId: number, shown?: number): Promise<void> {
   await documentClient.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: stockListingKey(sku, ref),
-      UpdateExpression: "SET entity = :entity, sku = :sku, ecommerce_product_id = :product, variant_id = :variant, storefront_id = :storefront",
-      ExpressionAttributeValues: { ":entity": "stock_listing", ":sku": sku, ":product": ref.productId, ":variant": ref.variantId, ":storefront": storefrontId },
+      UpdateExpression: `SET entity = :entity, sku = :sku, ecommerce_product_id = :product, variant_id = :variant, storefront_id = :storefront${shown === undefined ? "" : ", published_quantity = :shown"}`,
+      ExpressionAttributeValues: {
+        ":entity": "stock_listing",
+        ":sku": sku,
+        ":product": ref.productId,
+        ":variant": ref.variantId,
+        ":storefront": storefrontId,
+        ...(shown === undefined ? {} : { ":shown": shown }),
+      },
     }),
   );
 }
@@ -120,7 +133,7 @@ export async function removeStockListing(sku: string, ref: ListingRef): Promise<
   await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: stockListingKey(sku, ref) }));
 }
 
-/** Remembers the quantity now on the storefront's platform, if the listing is still there. */
+/** Remembers the quantity now on the storefront's platform (published or reported), if the listing is still there. */
 export async function recordPublished(sku: string, ref: ListingRef, quantity: number, now: string): Promise<void> {
   try {
     await documentClient.send(
@@ -148,9 +161,9 @@ export async function requestStockPush(sku: string, now: Date, staleAfterMs: num
       new UpdateCommand({
         TableName: tableName(),
         Key: erpStockKey(sku),
-        UpdateExpression: "SET push_due_at = :now",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(push_due_at) OR push_due_at < :stale)",
-        ExpressionAttributeValues: { ":now": now.toISOString(), ":stale": new Date(now.getTime() - staleAfterMs).toISOString() },
+        UpdateExpression: "SET entity = :entity, sku = :sku, push_due_at = :now",
+        ConditionExpression: "attribute_not_exists(push_due_at) OR push_due_at < :stale",
+        ExpressionAttributeValues: { ":entity": "erp_stock", ":sku": sku, ":now": now.toISOString(), ":stale": new Date(now.getTime() - staleAfterMs).toISOString() },
       }),
     );
     return true;
@@ -177,7 +190,7 @@ export async function readErpStock(sku: string): Promise<{ stock: ErpStock; list
   const stock = items.find((item) => item.sk === "STOCK");
   if (!stock) return undefined;
   return {
-    stock: { sku, quantity: Number(stock.quantity ?? 0), version: Number(stock.version ?? 0) },
+    stock: { sku, quantity: typeof stock.quantity === "number" ? stock.quantity : null, version: Number(stock.version ?? 0) },
     listings: items
       .filter((item) => String(item.sk).startsWith("LISTING#"))
       .map((item) => ({

@@ -24,7 +24,7 @@ import {
 } from "./product-records";
 import { variantView } from "./variant-records";
 import type { Principal } from "./roles";
-import { recordStockOrigin } from "./stock-origin";
+import { originOfNewStock, recordStockOrigin } from "./stock-origin";
 
 /** Optimistic writes retry this many times when another writer got in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -94,12 +94,13 @@ function newProductFor(request: UpsertRequest, id: number): ProductRecord {
   const { storefrontId, externalId, currency, fields, platformUpdatedAt } = request;
   const changes = toProductChanges(fields, currency);
   const now = new Date().toISOString();
-  return newProductRecord(
+  const product = newProductRecord(
     { ecommerce_product_id: id, storefront_id: storefrontId, currency, external_product_id: externalId, product_name: fields.product_name, price_minor: changes.price_minor! },
     { last_synced_at: now, ...changes },
     now,
     platformUpdatedAt,
   );
+  return { ...product, ...originOfNewStock(request.principal) };
 }
 
 const created = (product: ProductRecord): UpsertOutcome => ({ action: "created", changed: true, stale: false, product: productView(product) });

@@ -37,3 +37,6 @@ export function recordStockOrigin<T extends WithStock>(
   next.stock_origin = origin;
   if (!changedFields.includes("stock_origin")) changedFields.push("stock_origin");
 }
+
+/** What a new product or variant records of its quantity's origin: a platform's report, or (nothing) the hub's. */
+export const originOfNewStock = (principal: Principal): { stock_origin?: StockOrigin } => (principal.relaysPlatform ? { stock_origin: "platform" } : {});

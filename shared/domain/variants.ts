@@ -7,7 +7,7 @@ import { requireStorefrontAccess } from "./catalog-access";
 import type { ProductRecord } from "./product-records";
 import { mergeVariant, newVariantRecord, toVariantChanges, variantView, type VariantRecord } from "./variant-records";
 import type { Principal } from "./roles";
-import { recordStockOrigin } from "./stock-origin";
+import { originOfNewStock, recordStockOrigin } from "./stock-origin";
 
 /** Variant writes retry this many times when the product or the variant changed in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -57,7 +57,10 @@ export async function createVariant(productId: number, input: CreateVariantInput
     const changes = toVariantChanges(input, product.currency);
     variantId ??= await nextId("variant");
     const now = new Date().toISOString();
-    const variant = newVariantRecord({ variant_id: variantId, ecommerce_product_id: productId, currency: product.currency, price_minor: product.price_minor }, changes, now);
+    const variant: VariantRecord = {
+      ...newVariantRecord({ variant_id: variantId, ecommerce_product_id: productId, currency: product.currency, price_minor: product.price_minor }, changes, now),
+      ...originOfNewStock(principal),
+    };
     if (wasWritten(await insertVariant(variant, product.variant_count, now), variant)) {
       return written(variant, product, { inventory: variant.inventory_quantity, variants: 1 });
     }

@@ -62,13 +62,16 @@ export const listingRefOf = (image: Image): ListingRef => ({
  * - "listed": it started listing `sku` (created, SKU set or changed): it takes the ERP quantity, or gives the first one;
  * - "moved": the hub moved its stock by `delta`, and the ERP quantity with it;
  * - "set": the hub was told the quantity, which becomes the ERP quantity;
+ * - "reported": a platform reported its level: the ERP keeps its quantity, and
+ *   remembers the number the platform shows (a new listing reports it too);
  * several at once when a write both drops an old SKU and lists a new one.
  */
 export type ListingChange =
   | { kind: "unlisted"; sku: string }
-  | { kind: "listed"; sku: string; quantity: number }
+  | { kind: "listed"; sku: string; quantity: number; reported: boolean }
   | { kind: "moved"; sku: string; delta: number }
-  | { kind: "set"; sku: string; quantity: number };
+  | { kind: "set"; sku: string; quantity: number }
+  | { kind: "reported"; sku: string; quantity: number };
 
 export function listingChangesOf(before: Image | undefined, after: Image | undefined): ListingChange[] {
   const [was, now] = [listingOf(before), listingOf(after)];
@@ -76,12 +79,13 @@ export function listingChangesOf(before: Image | undefined, after: Image | undef
     const delta = now.quantity - was.quantity;
     // Told the number it had already as a platform's report: now it is the ERP's too.
     if (now.origin === "set" && (delta !== 0 || was.origin !== "set")) return [{ kind: "set", sku: now.sku, quantity: now.quantity }];
-    // A platform's report or the ERP's own number copied back: not a change of stock.
+    if (delta !== 0 && now.origin === "platform") return [{ kind: "reported", sku: now.sku, quantity: now.quantity }];
+    // The ERP's own number copied back: not a change of stock.
     if (delta === 0 || now.origin !== null) return [];
     return [{ kind: "moved", sku: now.sku, delta }];
   }
   const changes: ListingChange[] = [];
   if (was) changes.push({ kind: "unlisted", sku: was.sku });
-  if (now) changes.push({ kind: "listed", sku: now.sku, quantity: now.quantity });
+  if (now) changes.push({ kind: "listed", sku: now.sku, quantity: now.quantity, reported: now.origin === "platform" });
   return changes;
 }

@@ -6,17 +6,18 @@
  * all of a storefront's in one call.
  *
  * A storefront is published to while it is active, has a connector, syncs
- * inventory automatically and its connection is not in error. A platform that
+ * inventory automatically and its credentials have not been refused. A platform that
  * refuses the credentials sets the connection in error (and the storefront is
  * left out until fixed); any other platform failure fails the push, to be
  * retried: the listings published already are not sent again.
  */
 import { batchGetItems, keyString, type TableKey } from "../data/batch";
-import { clearStockPushRequest, copyErpQuantity, readErpStock, recordPublished, removeStockListing, type StockListingEntry } from "../data/erp-stock";
+import { clearStockPushRequest, copyErpQuantity, openErpStock, readErpStock, recordPublished, removeStockListing, type StockListingEntry } from "../data/erp-stock";
 import { productKey } from "../data/products";
 import { getStorefront, markConnectionRejected, type StorefrontItem } from "../data/storefronts";
 import { variantKey } from "../data/variants";
-import { connectorFor, CredentialsRejected, hasConnector, type InventoryLevel, type PlatformConnector } from "../connectors/connector";
+import { connectorFor, CredentialsRejected, type InventoryLevel, type PlatformConnector } from "../connectors/connector";
+import { syncsAutomatically } from "../sync/schedule";
 import { publishedQuantity, stockRulesOf } from "../domain/stock-rules";
 import { logger } from "../logger";
 import { skuListedBy } from "./listing";
@@ -36,8 +37,8 @@ export interface PushOutcome {
   failedStorefronts: number[];
 }
 
-export const publishesStock = (storefront: StorefrontItem) =>
-  storefront.is_active && hasConnector(storefront.platform_type) && storefront.auto_sync_inventory && storefront.connection_status !== "error";
+/** Published to while it syncs automatically (active, a connector, credentials not refused) and syncs inventory. */
+export const publishesStock = (storefront: StorefrontItem) => syncsAutomatically(storefront) && storefront.auto_sync_inventory;
 
 const recordKeyOf = (listing: StockListingEntry): TableKey => (listing.variantId === null ? productKey(listing.productId) : variantKey(listing.productId, listing.variantId));
 
@@ -61,6 +62,14 @@ async function liveListings(sku: string, entries: StockListingEntry[]): Promise<
     live.push({ entry, record, product });
   }
   return live;
+}
+
+/** Opens the SKU's ERP stock with its oldest listing's quantity; the quantity it has once open (undefined without listings). */
+async function openedQuantity(sku: string, listings: LiveListing[], now: string): Promise<number | undefined> {
+  const oldest = listings[0];
+  if (!oldest) return undefined;
+  if (await openErpStock(sku, Number(oldest.record.inventory_quantity ?? 0), now)) return Number(oldest.record.inventory_quantity ?? 0);
+  return (await readErpStock(sku))?.stock.quantity ?? undefined;
 }
 
 const MAX_COPY_ATTEMPTS = 5;
@@ -120,10 +129,13 @@ export async function pushSku(sku: string, deps: PushDeps = {}): Promise<PushOut
   const read = await readErpStock(sku);
   if (!read) return outcome;
   const now = new Date().toISOString();
-  const available = Math.max(0, read.stock.quantity);
+  const listings = await liveListings(sku, read.listings);
+  const quantity = read.stock.quantity ?? (await openedQuantity(sku, listings, now));
+  if (quantity === undefined) return outcome;
+  const available = Math.max(0, quantity);
   const storefronts = new Map<number, StorefrontItem | undefined>();
   const changes = new Map<number, { listing: LiveListing; quantity: number }[]>();
-  for (const listing of await liveListings(sku, read.listings)) {
+  for (const listing of listings) {
     if (await copyOnto(listing, available, now)) outcome.copied += 1;
     const storefrontId = listing.entry.storefrontId;
     if (!storefronts.has(storefrontId)) storefronts.set(storefrontId, await getStorefront(storefrontId));

@@ -4,19 +4,23 @@
  * on any channel, an API update), and each change asks for a push of the new
  * quantity to every listing (shared/stock/push.ts).
  *
- * - A new listing (a product or variant created, or given a SKU) opens the
- *   SKU's ERP stock with its quantity, or, when the SKU has one, takes it.
+ * - A new listing (a product or variant created, or given a SKU) takes the
+ *   SKU's ERP quantity; the first push of a SKU opens its ERP stock with the
+ *   quantity of its oldest listing then (after the push window, so that a
+ *   product imported with its variants one write at a time is seen whole).
  * - A change of quantity by the hub moves the ERP quantity by the same amount;
  *   a quantity the hub is told becomes the ERP quantity; each once per stream
  *   record (apply-once marker).
- * - A platform's report of its level, and the ERP quantity copied back onto a
- *   listing, change nothing (see shared/stock/listing.ts).
+ * - A platform's report of its level changes no ERP quantity: the number the
+ *   platform shows is remembered, so that a later push sends only what differs;
+ *   the ERP quantity copied back onto a listing changes nothing (see
+ *   shared/stock/listing.ts).
  * Pushes are coalesced: a SKU with a push queued asks for none until it starts.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
 import { batchGetItems, keyString } from "../data/batch";
 import { productKey } from "../data/products";
-import { addStockListing, changeErpStock, openErpStock, removeStockListing, requestStockPush } from "../data/erp-stock";
+import { addStockListing, changeErpStock, recordPublished, removeStockListing, requestStockPush } from "../data/erp-stock";
 import { logger } from "../logger";
 import { sendToQueue } from "../queues";
 import { isVariantImage, listingChangesOf, listingRefOf, type ListingChange } from "../stock/listing";
@@ -53,17 +57,17 @@ async function apply(change: ListingChange, image: Image, storefrontId: number |
     case "listed":
       // A variant whose product is gone lists nothing any more.
       if (storefrontId === undefined) return undefined;
-      await addStockListing(change.sku, ref, storefrontId);
-      await openErpStock(change.sku, change.quantity, now);
+      await addStockListing(change.sku, ref, storefrontId, change.reported ? change.quantity : undefined);
       return change.sku;
+    case "reported":
+      // What the platform shows now: a later push sends the ERP's number only where it differs.
+      await recordPublished(change.sku, ref, change.quantity, now);
+      return undefined;
     case "moved":
     case "set": {
       const changed = await changeErpStock(change.sku, change.kind === "moved" ? { delta: change.delta } : { quantity: change.quantity }, { consumer: CHANNEL_STOCK_CONSUMER, eventId }, now);
-      if (changed === "missing" && storefrontId !== undefined) {
-        // Listed before the hub kept ERP stock: its quantity now is the first one.
-        await addStockListing(change.sku, ref, storefrontId);
-        await openErpStock(change.sku, Number(image.inventory_quantity ?? 0), now);
-      }
+      // Not open yet (or listed before the hub kept ERP stock): the push opens it from the listings as they are then.
+      if (changed === "missing" && storefrontId !== undefined) await addStockListing(change.sku, ref, storefrontId);
       return change.sku;
     }
   }

@@ -4,7 +4,8 @@
  * worker, the sync-runs API, a sync asked for through the API, and inventory
  * pushed to and taken from the platform.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
 import { startTestStack, type TestStack } from "../support/test-stack";
 import { startWooCommerceSimulator, type WooCommerceSimulator } from "../../infra/local/platforms/woocommerce-simulator";
 import { FailingProxy } from "../simulators/failing-proxy";
@@ -21,6 +22,14 @@ let clock = new Date("2024-06-01T00:00:00.000Z");
 const simulators: (WooCommerceSimulator | ShopifySimulator)[] = [];
 const proxies: FailingProxy[] = [];
 const storefronts: number[] = [];
+/**
+ * A SKU is one ERP stock on every storefront listing it: each test's
+ * platforms get SKUs of their own, so that no test's stock reaches another's.
+ */
+let skuPrefix = "";
+beforeEach(() => {
+  skuPrefix = randomUUID().slice(0, 8);
+});
 
 const wooProduct = (id: number, modified: string, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -31,7 +40,7 @@ const wooProduct = (id: number, modified: string, overrides: Record<string, unkn
   featured: false,
   description: "",
   short_description: "",
-  sku: `W-${id}`,
+  sku: `W-${skuPrefix}-${id}`,
   price: "12.50",
   regular_price: "12.50",
   sale_price: "",
@@ -52,7 +61,7 @@ const wooProduct = (id: number, modified: string, overrides: Record<string, unkn
 
 const wooVariation = (id: number, size: string, stock: number) => ({
   id,
-  sku: `W-V-${id}`,
+  sku: `W-V-${skuPrefix}-${id}`,
   price: "15.00",
   regular_price: "15.00",
   sale_price: "",
@@ -181,6 +190,8 @@ describe("the scheduled product sync", () => {
       unchanged: 0,
       requested_at: "2024-06-01T00:15:00.000Z",
     });
+    // Started (by the hub's clock, not the test's) and finished, in that order.
+    expect(Date.parse(second.runs[0].started_at)).toBeLessThanOrEqual(Date.parse(second.runs[0].finished_at));
     expect(woo.requestLog.filter((line) => line.startsWith("GET /wp-json/wc/v3/products?")).at(-1)).toContain("modified_after=2024-05-31T23%3A50%3A00.000Z");
     expect((await storefrontOf(storefront.storefront_id)).last_product_sync_at).toBe("2024-06-01T00:15:00.000Z");
     products = await productsOf(storefront.storefront_id);
@@ -207,6 +218,8 @@ describe("the scheduled product sync", () => {
     const failed = await waitFor(
       async () => (await runsOf(storefront.storefront_id)).runs[0],
       (run) => run?.last_error !== null && run?.last_error !== undefined,
+      // A first page of 100 new products, each also listed for the stock push, on a busy machine.
+      30_000,
     );
     expect(failed).toMatchObject({ status: "running", attempts: 1, items_seen: 100, created: 100 });
     expect(failed.last_error).toBe("woocommerce answered 400: Invalid parameter(s): page");
@@ -226,13 +239,15 @@ describe("the scheduled product sync", () => {
     woo.seedProducts(wooProduct(1, "2024-05-01T00:00:00"));
     const proxy = await new FailingProxy(woo.url).start();
     proxies.push(proxy);
+    // Created (and its connection tested) before the platform starts failing.
+    const storefront = await wooStorefront(proxy.url);
+    expect(storefront.connection_status).toBe("connected");
     proxy.fail({
       matches: (line) => line.startsWith("GET /wp-json/wc/v3/products?"),
       status: 404,
       body: { code: "rest_no_route", message: "No route was found matching the URL and request method.", data: { status: 404 } },
       times: 100,
     });
-    const storefront = await wooStorefront(proxy.url);
 
     clock = new Date("2024-09-01T00:00:00.000Z");
     await hub.scheduler.fire("sync-schedule");
@@ -243,7 +258,8 @@ describe("the scheduled product sync", () => {
     expect(failed).toMatchObject({ status: "failed", attempts: 4, items_seen: 0, last_error: "woocommerce answered 404: No route was found matching the URL and request method." });
     expect(failed.finished_at).toEqual(expect.any(String));
     expect(proxy.failed).toHaveLength(4);
-    expect(await storefrontOf(storefront.storefront_id)).toMatchObject({ last_product_sync_at: null, connection_status: "disconnected" });
+    // A failing run leaves the connection as it was: only refused credentials change it.
+    expect(await storefrontOf(storefront.storefront_id)).toMatchObject({ last_product_sync_at: null, connection_status: "connected" });
 
     proxy.heal();
     await fireSchedule(new Date("2024-09-01T00:01:00.000Z"));
@@ -257,7 +273,9 @@ describe("the scheduled product sync", () => {
     const woo = await simulator();
     woo.seedProducts(wooProduct(1, "2024-05-01T00:00:00"));
     const wrongSecret = "cs_wrong_secret_9999";
-    const storefront = await wooStorefront(woo.url, { api_secret: wrongSecret });
+    // Saved untested (is_connected: false), so that the refusal comes from the sync run.
+    const storefront = await wooStorefront(woo.url, { api_secret: wrongSecret, is_connected: false });
+    expect(storefront.connection_status).toBe("disconnected");
 
     await fireSchedule(new Date("2024-08-01T00:00:00.000Z"));
 
@@ -435,7 +453,7 @@ describe("inventory sync with Shopify", () => {
     variants: sizes.map((size, index) => ({
       id: id * 1000 + index,
       title: size,
-      sku: `S-${id}-${size}`,
+      sku: `S-${skuPrefix}-${id}-${size}`,
       price: "19.99",
       inventoryItemId: id * 1000 + 500 + index,
       selectedOptions: [{ name: "Size", value: size }],

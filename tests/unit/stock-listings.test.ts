@@ -32,14 +32,15 @@ describe("what a write means for the ERP stock", () => {
     expect(listingChangesOf(product({ stock_origin: "set" }), product({ stock_origin: "set", product_name: "renamed" }))).toEqual([]);
   });
 
-  it("a platform's report and the ERP's number copied back change nothing", () => {
-    expect(listingChangesOf(product(), product({ inventory_quantity: 2, stock_origin: "platform" }))).toEqual([]);
+  it("a platform's report is only what it shows; the ERP's number copied back changes nothing", () => {
+    expect(listingChangesOf(product(), product({ inventory_quantity: 2, stock_origin: "platform" }))).toEqual([{ kind: "reported", sku: "DESK", quantity: 2 }]);
     expect(listingChangesOf(product(), product({ inventory_quantity: 2, stock_origin: "erp" }))).toEqual([]);
+    expect(listingChangesOf(undefined, product({ stock_origin: "platform" }))).toEqual([{ kind: "listed", sku: "DESK", quantity: 10, reported: true }]);
   });
 
   it("a new listing, a changed SKU, a deleted or untracked one", () => {
-    expect(listingChangesOf(undefined, variant())).toEqual([{ kind: "listed", sku: "DESK-OAK", quantity: 4 }]);
-    expect(listingChangesOf(product(), product({ erp_sku: "TABLE" }))).toEqual([{ kind: "unlisted", sku: "DESK" }, { kind: "listed", sku: "TABLE", quantity: 10 }]);
+    expect(listingChangesOf(undefined, variant())).toEqual([{ kind: "listed", sku: "DESK-OAK", quantity: 4, reported: false }]);
+    expect(listingChangesOf(product(), product({ erp_sku: "TABLE" }))).toEqual([{ kind: "unlisted", sku: "DESK" }, { kind: "listed", sku: "TABLE", quantity: 10, reported: false }]);
     expect(listingChangesOf(variant(), undefined)).toEqual([{ kind: "unlisted", sku: "DESK-OAK" }]);
     expect(listingChangesOf(product(), product({ inventory_tracked: false }))).toEqual([{ kind: "unlisted", sku: "DESK" }]);
     // Its first variant makes a product's stock theirs.
