@@ -8,9 +8,11 @@ import { bundlesSuite } from "./suites/bundles";
 import { cartsSuite } from "./suites/carts";
 import { catalogSuite } from "./suites/catalog";
 import { ordersSuite } from "./suites/orders";
+import { propagationSuite } from "./suites/propagation";
+import { syncSuite } from "./suites/sync";
 import { webhooksSuite } from "./suites/webhooks";
 
-export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite, cartsSuite, analyticsSuite];
+export const suites: Suite[] = [bundlesSuite, catalogSuite, ordersSuite, webhooksSuite, cartsSuite, analyticsSuite, syncSuite, propagationSuite];
 
 /** The suites to run: the named ones in registry order, or all when none are named. */
 export function selectSuites(names: string[]): Suite[] {

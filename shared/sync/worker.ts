@@ -16,9 +16,9 @@
  *   failed and the message goes to the dead-letter queue.
  */
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
-import { ConnectorError, connectorFor, CredentialsRejected, hasConnector } from "../connectors/connector";
+import { ConnectorError, connectorFor, CredentialsRejected, hasConnector, type PlatformConnector } from "../connectors/connector";
 import { advanceSyncCursor, getStorefront, markConnectionRejected, markOrderReconciliation, type StorefrontItem } from "../data/storefronts";
-import { finishAttempt, getRun, recordProgress, releaseActiveRun, startAttempt, type SyncRunRecord } from "../data/sync-runs";
+import { finishAttempt, getRun, recordProgress, releaseActiveRun, startAttempt, type SyncProgress, type SyncRunRecord } from "../data/sync-runs";
 import { retryAfter } from "../queues";
 import { logger } from "../logger";
 import { pullSince, reconciliationSince, SYNC_CURSOR_FIELD } from "./kinds";
@@ -53,10 +53,22 @@ async function finish(run: SyncRunRecord, status: "succeeded" | "failed", error:
 const sinceOf = (run: SyncRunRecord, storefront: StorefrontItem) =>
   run.reason === "reconciliation" ? reconciliationSince(run.requested_at) : pullSince(storefront[SYNC_CURSOR_FIELD[run.kind]]);
 
-async function carryOut(run: SyncRunRecord, storefront: StorefrontItem): Promise<void> {
+/**
+ * One attempt of a run with a given connector, from its starting point to the
+ * cursor moved and the run finished; `onPage` hears of its progress too.
+ */
+export async function carryOutRun(
+  run: SyncRunRecord,
+  storefront: StorefrontItem,
+  connector: PlatformConnector,
+  onPage: (progress: SyncProgress) => Promise<void> = async () => undefined,
+): Promise<void> {
   const since = sinceOf(run, storefront);
   await startAttempt(run.run_id, since, new Date().toISOString());
-  await pullChanges(run.storefront_id, run.kind, connectorFor(storefront), since, (progress) => recordProgress(run.run_id, progress));
+  await pullChanges(run.storefront_id, run.kind, connector, since, async (progress) => {
+    await recordProgress(run.run_id, progress);
+    await onPage(progress);
+  });
   // A reconciliation leaves the cursor alone: it pulled a window of its own, which may start far before the cursor.
   if (run.reason !== "reconciliation") {
     await advanceSyncCursor(run.storefront_id, SYNC_CURSOR_FIELD[run.kind], run.requested_at, new Date().toISOString());
@@ -79,7 +91,7 @@ async function processRecord(record: SQSRecord): Promise<boolean> {
   }
   const receives = Number(record.attributes.ApproximateReceiveCount ?? 1);
   try {
-    await carryOut(run, storefront!);
+    await carryOutRun(run, storefront!, connectorFor(storefront!));
     return true;
   } catch (error) {
     if (error instanceof CredentialsRejected) {
