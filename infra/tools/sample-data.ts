@@ -5,10 +5,9 @@
  * external id, a code or a delivery id: loading twice changes nothing.
  */
 import { signedHeaders } from "./sample-deliveries";
+import { withAdminHubAt, type HubClient } from "./hub-client";
 
-export interface HubClient {
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-}
+export type { HubClient } from "./hub-client";
 
 /** The webhook secret of the sample storefronts: for local trials only. */
 export const SAMPLE_WEBHOOK_SECRET = "sample-webhook-secret";
@@ -184,26 +183,5 @@ export async function loadSampleData(hub: HubClient, now = new Date()): Promise<
 
 /** Loads the sample data into the hub at `url` with an admin key issued for the purpose and revoked after (run where the table is reachable). */
 export async function loadSampleDataInto(url: string, now = new Date()): Promise<SeedSummary> {
-  const { issueApiKey } = await import("../../shared/domain/api-keys");
-  const { revokeApiKey } = await import("../../shared/data/api-keys");
-  const { token, record } = await issueApiKey({ name: "sample data loader", role: "admin", storefrontIds: null });
-  const hub: HubClient = {
-    call: async (method, path, body, headers = {}) => {
-      // Headers set case-insensitively: the signature helpers name Content-Type too.
-      const merged = new Headers({ authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) });
-      for (const [name, value] of Object.entries(headers)) merged.set(name, value);
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: merged,
-        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
-    },
-  };
-  try {
-    return await loadSampleData(hub, now);
-  } finally {
-    await revokeApiKey(record.key_id, new Date().toISOString());
-  }
+  return withAdminHubAt(url, "sample data loader", (hub) => loadSampleData(hub, now));
 }

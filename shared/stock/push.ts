@@ -16,7 +16,7 @@ import { clearStockPushRequest, copyErpQuantity, openErpStock, readErpStock, rec
 import { productKey } from "../data/products";
 import { getStorefront, markConnectionRejected, type StorefrontItem } from "../data/storefronts";
 import { variantKey } from "../data/variants";
-import { connectorFor, CredentialsRejected, type InventoryLevel, type PlatformConnector } from "../connectors/connector";
+import { connectorFor, ConnectorNotConfigured, CredentialsRejected, type InventoryLevel, type PlatformConnector } from "../connectors/connector";
 import { syncsAutomatically } from "../sync/schedule";
 import { publishedQuantity, stockRulesOf } from "../domain/stock-rules";
 import { logger } from "../logger";
@@ -99,11 +99,16 @@ const levelOf = (listing: LiveListing, quantity: number): InventoryLevel => {
 };
 
 async function publishTo(storefront: StorefrontItem, sku: string, changes: { listing: LiveListing; quantity: number }[], deps: PushDeps, now: string): Promise<number> {
-  const connector = (deps.connectorFor ?? connectorFor)(storefront);
   let results;
   try {
+    const connector = (deps.connectorFor ?? connectorFor)(storefront);
     results = await connector.setInventoryLevels(changes.map(({ listing, quantity }) => levelOf(listing, quantity)));
   } catch (error) {
+    // Not set up to be called (no credentials, no address): nothing to retry until the storefront is completed.
+    if (error instanceof ConnectorNotConfigured) {
+      logger.warn("a storefront listing a SKU lacks what its platform needs; its stock is not published", { storefrontId: storefront.storefront_id, error: error.message });
+      return 0;
+    }
     if (!(error instanceof CredentialsRejected)) throw error;
     logger.warn("the platform refused a storefront's credentials; its stock is no longer published", { storefrontId: storefront.storefront_id, status: error.status });
     await markConnectionRejected(storefront.storefront_id, error.platformMessage, now);
@@ -130,9 +135,9 @@ export async function pushSku(sku: string, deps: PushDeps = {}): Promise<PushOut
   if (!read) return outcome;
   const now = new Date().toISOString();
   const listings = await liveListings(sku, read.listings);
-  const quantity = read.stock.quantity ?? (await openedQuantity(sku, listings, now));
-  if (quantity === undefined) return outcome;
-  const available = Math.max(0, quantity);
+  // Copied as it is (a backordered SKU goes below zero); published never below zero (publishedQuantity).
+  const available = read.stock.quantity ?? (await openedQuantity(sku, listings, now));
+  if (available === undefined) return outcome;
   const storefronts = new Map<number, StorefrontItem | undefined>();
   const changes = new Map<number, { listing: LiveListing; quantity: number }[]>();
   for (const listing of listings) {
@@ -141,9 +146,9 @@ export async function pushSku(sku: string, deps: PushDeps = {}): Promise<PushOut
     if (!storefronts.has(storefrontId)) storefronts.set(storefrontId, await getStorefront(storefrontId));
     const storefront = storefronts.get(storefrontId);
     if (!storefront || !publishesStock(storefront)) continue;
-    const quantity = publishedQuantity(available, stockRulesOf(storefront));
-    if (quantity === listing.entry.publishedQuantity) continue;
-    changes.set(storefrontId, [...(changes.get(storefrontId) ?? []), { listing, quantity }]);
+    const published = publishedQuantity(available, stockRulesOf(storefront));
+    if (published === listing.entry.publishedQuantity) continue;
+    changes.set(storefrontId, [...(changes.get(storefrontId) ?? []), { listing, quantity: published }]);
   }
   for (const [storefrontId, levels] of changes) {
     try {
