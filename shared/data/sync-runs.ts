@@ -95,7 +95,8 @@ export async function insertRun(run: SyncRunRecord): Promise<boolean> {
           gsi1pk: collectionOf(run.storefront_id),
           gsi1sk: sortKeyOf(run),
           entity: "sync_run",
-          [TTL_ATTRIBUTE]: Math.floor(Date.parse(run.requested_at) / 1000) + SYNC_RUN_RETENTION_DAYS * 24 * 3600,
+          // Kept for the retention period from when it is recorded (a run asked for with a past time is kept as long).
+          [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + SYNC_RUN_RETENTION_DAYS * 24 * 3600,
           ...stored,
         },
         ConditionExpression: "attribute_not_exists(pk)",
