@@ -46,3 +46,12 @@ export async function sendBatchToQueue(queue: string, bodies: unknown[]): Promis
 export async function retryAfter(queue: string, receiptHandle: string, seconds: number): Promise<void> {
   await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl(queue), ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }
+
+/**
+ * A retried message's delay: exponential in its receives, with full jitter
+ * (a whole number of seconds from 1 to min(max, base^receives)), so that
+ * messages that failed together do not all come back at once.
+ */
+export function backoffSeconds(receives: number, policy: { base: number; max: number }, random: () => number = Math.random): number {
+  return Math.max(1, Math.ceil(random() * Math.min(policy.max, policy.base ** receives)));
+}

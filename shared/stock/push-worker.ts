@@ -6,7 +6,7 @@
  */
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { logger } from "../logger";
-import { retryAfter } from "../queues";
+import { backoffSeconds, retryAfter } from "../queues";
 import { pushSku, type PushDeps } from "./push";
 import { STOCK_PUSH_MAX_RECEIVES, STOCK_PUSH_QUEUE, type StockPushMessage } from "./queue";
 
@@ -37,8 +37,7 @@ export async function processStockPushes(records: SQSRecord[], deps: PushDeps = 
       for (const message of messages) {
         const receives = Number(message.attributes.ApproximateReceiveCount ?? 1);
         // Out of tries: visible again at once, so that the queue's redrive moves it to the dead-letter queue now.
-        // Full jitter: retries of pushes that failed together spread out instead of meeting the platform at once.
-        const seconds = receives >= STOCK_PUSH_MAX_RECEIVES ? 0 : Math.ceil(Math.random() * Math.min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS ** receives));
+        const seconds = receives >= STOCK_PUSH_MAX_RECEIVES ? 0 : backoffSeconds(receives, { base: BACKOFF_BASE_SECONDS, max: BACKOFF_MAX_SECONDS });
         await retryAfter(STOCK_PUSH_QUEUE, message.receiptHandle, seconds).catch((error) =>
           logger.warn("cannot set the retry delay; the queue's visibility timeout applies", { sku, error: error as Error }),
         );

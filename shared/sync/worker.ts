@@ -11,7 +11,7 @@
  *   sets the storefront's connection_status to error with the platform's
  *   message: the schedule leaves it alone until the credentials are replaced
  *   (replacing them tests the connection again).
- * - Any other failure is retried with exponential backoff (the message's
+ * - Any other failure is retried with exponential backoff and jitter (the message's
  *   visibility is pushed out); on the queue's last receive the run is marked
  *   failed and the message goes to the dead-letter queue.
  */
@@ -19,7 +19,7 @@ import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { ConnectorError, connectorFor, CredentialsRejected, hasConnector, type PlatformConnector } from "../connectors/connector";
 import { advanceSyncCursor, getStorefront, markConnectionRejected, markOrderReconciliation, type StorefrontItem } from "../data/storefronts";
 import { finishAttempt, getRun, recordProgress, releaseActiveRun, startAttempt, type SyncProgress, type SyncRunRecord } from "../data/sync-runs";
-import { retryAfter } from "../queues";
+import { backoffSeconds, retryAfter } from "../queues";
 import { logger } from "../logger";
 import { pullSince, reconciliationSince, SYNC_CURSOR_FIELD } from "./kinds";
 import { pullChanges } from "./pull";
@@ -105,7 +105,7 @@ async function processRecord(record: SQSRecord): Promise<boolean> {
     if (last) await finish(run, "failed", describe(error));
     else await finishAttempt(run.run_id, { status: "running", error: describe(error), now: new Date().toISOString() });
     // Out of tries: visible again at once, so that the queue's redrive moves it to the dead-letter queue now.
-    const seconds = last ? 0 : Math.min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS ** receives);
+    const seconds = last ? 0 : backoffSeconds(receives, { base: BACKOFF_BASE_SECONDS, max: BACKOFF_MAX_SECONDS });
     await retryAfter(SYNC_QUEUE, record.receiptHandle, seconds).catch((visibilityError) =>
       logger.warn("cannot set the retry delay; the queue's visibility timeout applies", { runId, error: visibilityError as Error }),
     );

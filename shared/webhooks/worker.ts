@@ -13,7 +13,7 @@
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { HttpError } from "../http/errors";
 import { getDelivery, recordAttempt, type DeliveryRecord } from "../data/webhook-deliveries";
-import { retryAfter } from "../queues";
+import { retryAfter, backoffSeconds } from "../queues";
 import { logger } from "../logger";
 import { UnreadablePayloadError, type WebhookAction } from "./actions";
 import { applyActions } from "./apply";
@@ -71,7 +71,7 @@ async function processRecord(record: SQSRecord): Promise<boolean> {
     logger.warn("a webhook delivery could not be processed", { deliveryId, topic: delivery.topic, receives, permanent, last, error: error as Error });
     await recordAttempt(deliveryId, { status: last ? "failed" : "received", error: describe(error), now: new Date().toISOString() });
     // Hopeless (or out of tries): visible again at once, so that the queue's redrive moves it to the dead-letter queue now.
-    const seconds = permanent || last ? 0 : Math.min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS ** receives);
+    const seconds = permanent || last ? 0 : backoffSeconds(receives, { base: BACKOFF_BASE_SECONDS, max: BACKOFF_MAX_SECONDS });
     await retryAfter(WEBHOOK_QUEUE, record.receiptHandle, seconds).catch((visibilityError) =>
       logger.warn("cannot set the retry delay; the queue's visibility timeout applies", { deliveryId, error: visibilityError as Error }),
     );
