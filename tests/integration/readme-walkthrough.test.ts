@@ -1,10 +1,15 @@
 /**
  * The README's walk-through, run as written: `npm start` (the real start
- * script, with the environment of the README's start line, its own free ports
- * and an empty data folder), then every ```sh block of the section in order
- * with bash, each answer compared with the one the README shows (conventions
- * in tests/support/readme-walkthrough.ts). Changing a shown answer, or
- * breaking what a command calls, fails this test.
+ * script, with the environment and arguments of the README's start line,
+ * `-- --seed` included: the sample data loaded first, as on a fresh clone
+ * after `npm start -- --seed`; its own free ports and an empty data folder),
+ * then every ```sh block of the section in order with bash, each answer
+ * compared with the one the README shows (conventions in
+ * tests/support/readme-walkthrough.ts). Changing a shown answer, or breaking
+ * what a command calls, fails this test.
+ *
+ * README_WALKTHROUGH_SEED=0 runs the same blocks on an empty hub (the start
+ * line without --seed): the walk-through must give the same answers there.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,6 +29,9 @@ const READ_RETRY_MS = 15_000;
 const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
 const section = sectionOf(readme, "Walk-through");
 const walkthrough = parseWalkthrough(section.text, section.firstLine);
+/** Whether to start as the README's start line says (with its --seed), or on an empty hub. */
+const seeded = process.env.README_WALKTHROUGH_SEED !== "0";
+const startArgs = seeded ? walkthrough.startArgs : walkthrough.startArgs.filter((arg) => arg !== "--seed");
 
 let hub: ChildProcess | undefined;
 let hubOutput = "";
@@ -35,7 +43,7 @@ async function startHub(): Promise<void> {
   const ports = Object.fromEntries(await Promise.all(Object.keys(DEFAULT_PORTS).map(async (name) => [name, String(await freePort())])));
   portMap = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [port, Number(ports[name])]));
   const env: Record<string, string | undefined> = { ...process.env, ...walkthrough.startEnv, ...ports, HUB_DATA_DIR: join(workDir, "data") };
-  const child = spawn(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "infra/local/start.ts", "--quiet", ...walkthrough.startArgs], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "infra/local/start.ts", "--quiet", ...startArgs], {
     cwd: REPO_ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -43,12 +51,13 @@ async function startHub(): Promise<void> {
   hub = child;
   child.stdout!.on("data", (chunk: Buffer) => (hubOutput += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (hubOutput += chunk.toString()));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   while (!hubOutput.includes("Press Ctrl-C to stop")) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${hubOutput}`);
     if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${hubOutput}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  if (startArgs.includes("--seed") && !hubOutput.includes('"message":"sample data loaded"')) throw new Error(`npm start -- --seed did not load the sample data:\n${hubOutput}`);
 }
 
 /** Runs one block in the shared shell (variables carry over, as in one terminal); fails on a non-zero exit. */
@@ -66,7 +75,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "hub-walkthrough-"));
   await startHub();
   shell = new BashSession({ cwd: REPO_ROOT, env: { ...process.env, PATH: [join(REPO_ROOT, "node_modules/.bin"), process.env.PATH].join(delimiter) } });
-}, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   shell?.close();
@@ -80,6 +89,11 @@ afterAll(async () => {
 }, 30_000);
 
 describe("the README walk-through", () => {
+  it("starts as the issue's acceptance says: npm start -- --seed", () => {
+    expect(walkthrough.startArgs).toContain("--seed");
+    expect(walkthrough.startEnv).toMatchObject({ HUB_ADMIN_KEY: expect.any(String), HUB_CART_SWEEP_SECONDS: expect.any(String) });
+  });
+
   it("shows answers for the specification's steps", () => {
     expect(walkthrough.steps.length).toBeGreaterThanOrEqual(10);
     expect(walkthrough.steps.filter((step) => step.answer).length).toBeGreaterThanOrEqual(10);
@@ -115,6 +129,13 @@ describe("comparing answers", () => {
     expect(jsonMismatches({ storefront: { storefront_id: 1, created_at: "x", code: "OTHER" }, list: [] }, shown)).toHaveLength(2);
     expect(jsonMismatches({ items: [1, 2] }, { items: [1] })).toEqual(["$.items: expected 1 items, got 2"]);
     expect(jsonMismatches({}, { missing: "…" })).toEqual(["$.missing: missing"]);
+  });
+
+  it("reads the start line's environment and arguments", () => {
+    const parsed = parseWalkthrough("```bash\nHUB_ADMIN_KEY=k HUB_CART_SWEEP_SECONDS=5 npm start -- --seed\n```\n\n```sh\necho hi\n```\n\n```text\nhi\n```\n");
+    expect(parsed.startEnv).toEqual({ HUB_ADMIN_KEY: "k", HUB_CART_SWEEP_SECONDS: "5" });
+    expect(parsed.startArgs).toEqual(["--seed"]);
+    expect(parsed.steps).toEqual([{ line: 5, script: "echo hi\n", answer: { kind: "text", body: "hi\n" } }]);
   });
 
   it("finds shown text lines in order", () => {

@@ -4,7 +4,9 @@
  *
  * Conventions (stated in the README section's HTML comment):
  * - a ```sh block is run; the ```json or ```text block right after it is its answer;
- * - the ```bash block holding `npm start` gives the environment the hub starts with;
+ * - the ```bash block holding `npm start` gives the environment and the arguments
+ *   (`npm start -- --seed`: the sample data loaded first) the hub starts with;
+ * - the blocks run in one bash session, so a variable one sets (an id) serves the next;
  * - a json answer is a subset: objects may hold more keys, the key "…" is ignored,
  *   the value "…" matches anything, "…" inside a string matches any characters,
  *   and a list ending with "…" may hold more items;
