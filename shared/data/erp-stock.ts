@@ -3,7 +3,8 @@
  * Access patterns:
  * - a SKU's quantity with its listings, for a push ... Query pk = STOCK#<sku> (consistent)
  *     sk = STOCK: quantity (absent until the first push opens it), version, push_due_at (a push is queued)
- *     sk = LISTING#<product id, 10 digits>#<variant id, 10 digits | PRODUCT>: storefront_id, published_quantity
+ *     sk = LISTING#<product id, 10 digits>#<variant id, 10 digits | PRODUCT>: storefront_id, published_quantity,
+ *       reflected_seq (the listing's last stock change of its own that the quantity counts)
  * A listing entry may outlive its listing (a product deleted, a SKU changed):
  * the push checks each against the catalog and drops the stale ones.
  */
@@ -37,6 +38,8 @@ export interface StockListingEntry extends ListingRef {
   storefrontId: number;
   /** The quantity last published to the storefront's platform; null before the first push. */
   publishedQuantity: number | null;
+  /** The listing's own stock changes (its stock_seq) that the ERP quantity counts. */
+  reflectedSeq: number;
 }
 
 /** Opens a SKU's ERP stock with a quantity; false when it is open already. */
@@ -111,13 +114,14 @@ export async function changeErpStock(
  * Records that a product or variant lists the SKU, with the number its
  * platform shows when it reported one (idempotent; else what was published stays).
  */
-export async function addStockListing(sku: string, ref: ListingRef, storefrontId: number, shown?: number): Promise<void> {
+export async function addStockListing(sku: string, ref: ListingRef, storefrontId: number, seq: number, shown?: number): Promise<void> {
   await documentClient.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: stockListingKey(sku, ref),
-      UpdateExpression: `SET entity = :entity, sku = :sku, ecommerce_product_id = :product, variant_id = :variant, storefront_id = :storefront${shown === undefined ? "" : ", published_quantity = :shown"}`,
+      UpdateExpression: `SET entity = :entity, sku = :sku, ecommerce_product_id = :product, variant_id = :variant, storefront_id = :storefront, reflected_seq = :seq${shown === undefined ? "" : ", published_quantity = :shown"}`,
       ExpressionAttributeValues: {
+        ":seq": seq,
         ":entity": "stock_listing",
         ":sku": sku,
         ":product": ref.productId,
@@ -131,6 +135,23 @@ export async function addStockListing(sku: string, ref: ListingRef, storefrontId
 
 export async function removeStockListing(sku: string, ref: ListingRef): Promise<void> {
   await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: stockListingKey(sku, ref) }));
+}
+
+/** Records that the ERP quantity counts the listing's stock changes up to `seq` (never moving back), if the listing is still there. */
+export async function recordReflected(sku: string, ref: ListingRef, seq: number): Promise<void> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: stockListingKey(sku, ref),
+        UpdateExpression: "SET reflected_seq = :seq",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(reflected_seq) OR reflected_seq < :seq)",
+        ExpressionAttributeValues: { ":seq": seq },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }
 
 /** Remembers the quantity now on the storefront's platform (published or reported), if the listing is still there. */
@@ -198,6 +219,7 @@ export async function readErpStock(sku: string): Promise<{ stock: ErpStock; list
         variantId: item.variant_id === null || item.variant_id === undefined ? null : Number(item.variant_id),
         storefrontId: Number(item.storefront_id),
         publishedQuantity: typeof item.published_quantity === "number" ? item.published_quantity : null,
+        reflectedSeq: Number(item.reflected_seq ?? 0),
       })),
   };
 }

@@ -58,6 +58,8 @@ export interface ProductRecord {
   variant_count: number;
   /** Where the quantity last written came from (shared/stock/listing.ts); absent or null: the hub. */
   stock_origin?: StockOrigin | null;
+  /** Counts the hub's own changes of its stock (shared/stock/listing.ts). */
+  stock_seq?: number;
   /** The platform's own updated_at of the data last applied; older updates are refused. */
   platform_updated_at: string | null;
   /** Lower-cased name and SKUs, for the list's `search` filter. */

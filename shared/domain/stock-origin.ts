@@ -9,6 +9,7 @@ import type { Principal } from "./roles";
 interface WithStock {
   inventory_quantity: number;
   stock_origin?: StockOrigin | null;
+  stock_seq?: number;
   updated_at: string;
   version: number;
 }
@@ -36,6 +37,11 @@ export function recordStockOrigin<T extends WithStock>(
   }
   next.stock_origin = origin;
   if (!changedFields.includes("stock_origin")) changedFields.push("stock_origin");
+  // A change of the hub's own, on its way to the ERP quantity (shared/stock/listing.ts).
+  if (origin === "set") {
+    next.stock_seq = (current.stock_seq ?? 0) + 1;
+    if (!changedFields.includes("stock_seq")) changedFields.push("stock_seq");
+  }
 }
 
 /** What a new product or variant records of its quantity's origin: a platform's report, or (nothing) the hub's. */

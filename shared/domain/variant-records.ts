@@ -28,6 +28,8 @@ export interface VariantRecord {
   inventory_tracked: boolean;
   /** Where the quantity last written came from (shared/stock/listing.ts); absent or null: the hub. */
   stock_origin?: StockOrigin | null;
+  /** Counts the hub's own changes of its stock (shared/stock/listing.ts). */
+  stock_seq?: number;
   weight: number | null;
   barcode: string | null;
   image_url: string | null;

@@ -22,6 +22,8 @@ export interface Listing {
   sku: string;
   quantity: number;
   origin: StockOrigin | null;
+  /** Counts the hub's own changes of its stock (`stock_seq`): the push knows from it whether the ERP has them all. */
+  seq: number;
 }
 
 type Image = Record<string, unknown>;
@@ -42,7 +44,12 @@ export function listingOf(image: Image | undefined): Listing | undefined {
   const sku = skuListedBy(image);
   if (sku === undefined) return undefined;
   const origin = image!.stock_origin;
-  return { sku, quantity: Number(image!.inventory_quantity ?? 0), origin: origin === "set" || origin === "platform" || origin === "erp" ? origin : null };
+  return {
+    sku,
+    quantity: Number(image!.inventory_quantity ?? 0),
+    origin: origin === "set" || origin === "platform" || origin === "erp" ? origin : null,
+    seq: Number(image!.stock_seq ?? 0),
+  };
 }
 
 /** Where a listing is: its product, and its variant if it is one. */
@@ -68,9 +75,9 @@ export const listingRefOf = (image: Image): ListingRef => ({
  */
 export type ListingChange =
   | { kind: "unlisted"; sku: string }
-  | { kind: "listed"; sku: string; quantity: number; reported: boolean }
-  | { kind: "moved"; sku: string; delta: number }
-  | { kind: "set"; sku: string; quantity: number }
+  | { kind: "listed"; sku: string; quantity: number; reported: boolean; seq: number }
+  | { kind: "moved"; sku: string; delta: number; seq: number }
+  | { kind: "set"; sku: string; quantity: number; seq: number }
   | { kind: "reported"; sku: string; quantity: number };
 
 export function listingChangesOf(before: Image | undefined, after: Image | undefined): ListingChange[] {
@@ -78,14 +85,14 @@ export function listingChangesOf(before: Image | undefined, after: Image | undef
   if (was && now && was.sku === now.sku) {
     const delta = now.quantity - was.quantity;
     // Told the number it had already as a platform's report: now it is the ERP's too.
-    if (now.origin === "set" && (delta !== 0 || was.origin !== "set")) return [{ kind: "set", sku: now.sku, quantity: now.quantity }];
+    if (now.origin === "set" && (delta !== 0 || was.origin !== "set")) return [{ kind: "set", sku: now.sku, quantity: now.quantity, seq: now.seq }];
     if (delta !== 0 && now.origin === "platform") return [{ kind: "reported", sku: now.sku, quantity: now.quantity }];
     // The ERP's own number copied back: not a change of stock.
     if (delta === 0 || now.origin !== null) return [];
-    return [{ kind: "moved", sku: now.sku, delta }];
+    return [{ kind: "moved", sku: now.sku, delta, seq: now.seq }];
   }
   const changes: ListingChange[] = [];
   if (was) changes.push({ kind: "unlisted", sku: was.sku });
-  if (now) changes.push({ kind: "listed", sku: now.sku, quantity: now.quantity, reported: now.origin === "platform" });
+  if (now) changes.push({ kind: "listed", sku: now.sku, quantity: now.quantity, reported: now.origin === "platform", seq: now.seq });
   return changes;
 }

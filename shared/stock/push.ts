@@ -76,13 +76,16 @@ const MAX_COPY_ATTEMPTS = 5;
 
 /** Sets the listing's hub quantity to the ERP quantity, reading it again while it keeps changing under the write. */
 async function copyOnto(listing: LiveListing, quantity: number, now: string): Promise<boolean> {
-  let read = { quantity: Number(listing.record.inventory_quantity ?? 0), version: Number(listing.record.version ?? 0) };
+  let record = listing.record;
   for (let attempt = 0; attempt < MAX_COPY_ATTEMPTS; attempt++) {
+    const read = { quantity: Number(record.inventory_quantity ?? 0), version: Number(record.version ?? 0) };
     if (read.quantity === quantity) return false;
+    // A change of its own on its way to the ERP quantity: copying now would undo it for a while; its own push copies.
+    if (Number(record.stock_seq ?? 0) > listing.entry.reflectedSeq) return false;
     if ((await copyErpQuantity(listing.entry, read, quantity, now)) === "written") return true;
     const again = (await batchGetItems([recordKeyOf(listing.entry)], { consistentRead: true })).get(keyString(recordKeyOf(listing.entry)));
     if (!again) return false;
-    read = { quantity: Number(again.inventory_quantity ?? 0), version: Number(again.version ?? 0) };
+    record = again;
   }
   throw new Error(`the stock of product ${listing.entry.productId} kept changing while the ERP quantity was copied onto it`);
 }

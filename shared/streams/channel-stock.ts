@@ -20,7 +20,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
 import { batchGetItems, keyString } from "../data/batch";
 import { productKey } from "../data/products";
-import { addStockListing, changeErpStock, recordPublished, removeStockListing, requestStockPush } from "../data/erp-stock";
+import { addStockListing, changeErpStock, recordPublished, recordReflected, removeStockListing, requestStockPush } from "../data/erp-stock";
 import { logger } from "../logger";
 import { sendToQueue } from "../queues";
 import { isVariantImage, listingChangesOf, listingRefOf, type ListingChange } from "../stock/listing";
@@ -57,7 +57,7 @@ async function apply(change: ListingChange, image: Image, storefrontId: number |
     case "listed":
       // A variant whose product is gone lists nothing any more.
       if (storefrontId === undefined) return undefined;
-      await addStockListing(change.sku, ref, storefrontId, change.reported ? change.quantity : undefined);
+      await addStockListing(change.sku, ref, storefrontId, change.seq, change.reported ? change.quantity : undefined);
       return change.sku;
     case "reported":
       // What the platform shows now: a later push sends the ERP's number only where it differs.
@@ -67,7 +67,9 @@ async function apply(change: ListingChange, image: Image, storefrontId: number |
     case "set": {
       const changed = await changeErpStock(change.sku, change.kind === "moved" ? { delta: change.delta } : { quantity: change.quantity }, { consumer: CHANNEL_STOCK_CONSUMER, eventId }, now);
       // Not open yet (or listed before the hub kept ERP stock): the push opens it from the listings as they are then.
-      if (changed === "missing" && storefrontId !== undefined) await addStockListing(change.sku, ref, storefrontId);
+      if (changed === "missing" && storefrontId !== undefined) await addStockListing(change.sku, ref, storefrontId, change.seq);
+      // Now the push may copy the ERP quantity onto this listing again (applied before, or found applied: said again on a retry).
+      else await recordReflected(change.sku, ref, change.seq);
       return change.sku;
     }
   }

@@ -80,7 +80,7 @@ function stockUpdate(key: TableKey, delta: number, options: { backorderAttribute
       Key: key,
       // The version moves so that a catalog write based on an older read retries instead of writing old stock back.
       // No stock_origin: a fulfilment or restock is the hub's own change of stock (shared/stock/listing.ts).
-      UpdateExpression: "SET updated_at = :now REMOVE stock_origin ADD inventory_quantity :delta, #version :one",
+      UpdateExpression: "SET updated_at = :now REMOVE stock_origin ADD inventory_quantity :delta, #version :one, stock_seq :one",
       ConditionExpression: condition,
       ExpressionAttributeNames: { "#version": "version" },
       ExpressionAttributeValues: values,
