@@ -42,21 +42,40 @@ export interface StockListingEntry extends ListingRef {
   reflectedSeq: number;
 }
 
-/** Opens a SKU's ERP stock with a quantity; false when it is open already. */
-export async function openErpStock(sku: string, quantity: number, now: string): Promise<boolean> {
+/**
+ * Opens a SKU's ERP stock with a listing's quantity, in one transaction with a
+ * check that the listing's own stock changes are still the `seq` read (none
+ * on its way, which the stream would then count a second time). False when
+ * the stock is open already or the listing changed: read again.
+ */
+export async function openErpStock(sku: string, from: { key: TableKey; quantity: number; seq: number }, now: string): Promise<boolean> {
   try {
     await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: erpStockKey(sku),
-        UpdateExpression: "SET entity = :entity, sku = :sku, quantity = :quantity, updated_at = :now ADD version :one",
-        ConditionExpression: "attribute_not_exists(quantity)",
-        ExpressionAttributeValues: { ":entity": "erp_stock", ":sku": sku, ":quantity": quantity, ":now": now, ":one": 1 },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: erpStockKey(sku),
+              UpdateExpression: "SET entity = :entity, sku = :sku, quantity = :quantity, updated_at = :now ADD version :one",
+              ConditionExpression: "attribute_not_exists(quantity)",
+              ExpressionAttributeValues: { ":entity": "erp_stock", ":sku": sku, ":quantity": from.quantity, ":now": now, ":one": 1 },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: from.key,
+              ConditionExpression: from.seq === 0 ? "attribute_not_exists(stock_seq) OR stock_seq = :seq" : "stock_seq = :seq",
+              ExpressionAttributeValues: { ":seq": from.seq },
+            },
+          },
+        ],
       }),
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return false;
     throw error;
   }
 }

@@ -64,11 +64,18 @@ async function liveListings(sku: string, entries: StockListingEntry[]): Promise<
   return live;
 }
 
-/** Opens the SKU's ERP stock with its oldest listing's quantity; the quantity it has once open (undefined without listings). */
+/**
+ * Opens the SKU's ERP stock with the quantity of its oldest listing whose own
+ * stock changes have all been seen by the stream processor (else they would
+ * be counted twice); the quantity it has once open, or undefined when it
+ * cannot open yet (the change on its way asks for another push).
+ */
 async function openedQuantity(sku: string, listings: LiveListing[], now: string): Promise<number | undefined> {
-  const oldest = listings[0];
-  if (!oldest) return undefined;
-  if (await openErpStock(sku, Number(oldest.record.inventory_quantity ?? 0), now)) return Number(oldest.record.inventory_quantity ?? 0);
+  const settled = listings.find((listing) => Number(listing.record.stock_seq ?? 0) <= listing.entry.reflectedSeq);
+  if (settled) {
+    const from = { key: recordKeyOf(settled.entry), quantity: Number(settled.record.inventory_quantity ?? 0), seq: Number(settled.record.stock_seq ?? 0) };
+    if (await openErpStock(sku, from, now)) return from.quantity;
+  }
   return (await readErpStock(sku))?.stock.quantity ?? undefined;
 }
 
