@@ -16,7 +16,7 @@ import { queryAll } from "./collections";
 import { productKey } from "./products";
 import { variantKey } from "./variants";
 import { cancellationCodes } from "./transactions";
-import { TTL_ATTRIBUTE } from "./table-definition";
+import { streamMarkerPut } from "./stream-markers";
 import type { ListingRef } from "../stock/listing";
 
 const padded = (id: number) => String(id).padStart(10, "0");
@@ -80,8 +80,6 @@ export async function openErpStock(sku: string, from: { key: TableKey; quantity:
   }
 }
 
-const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
-
 /**
  * Moves a SKU's ERP quantity by `delta`, or sets it to `quantity`, once per
  * stream record (a marker named after the consumer and the record's eventID
@@ -101,13 +99,7 @@ export async function changeErpStock(
     await documentClient.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { pk: `APPLIED#${once.consumer}#${once.eventId}`, sk: "APPLIED", entity: "stream_marker", [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + MARKER_LIFETIME_SECONDS },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
+          streamMarkerPut(once.consumer, once.eventId),
           {
             Update: {
               TableName: tableName(),

@@ -17,7 +17,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/l
 import { documentClient, tableName } from "../data/client";
 import { keyString, type TableKey } from "../data/batch";
 import { cancellationCodes } from "../data/transactions";
-import { TTL_ATTRIBUTE } from "../data/table-definition";
+import { streamMarkerPut } from "../data/stream-markers";
 import { logger } from "../logger";
 
 export interface CounterUpdate {
@@ -33,13 +33,6 @@ export interface StreamEffect {
 }
 
 const MAX_TRANSACTION_ACTIONS = 100;
-const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
-
-/**
- * Marker items get a partition each: spread over the table rather than piling
- * into a storefront's partition, and never in the way of an entity's Query.
- */
-const markerKey = (consumer: string, eventId: string): TableKey => ({ pk: `APPLIED#${consumer}#${eventId}`, sk: "APPLIED" });
 
 type Actions = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
@@ -56,14 +49,8 @@ export function mergeUpdates(updates: CounterUpdate[]): CounterUpdate[] {
     .filter((update) => Object.keys(update.add).length > 0);
 }
 
-function actionsFor(consumer: string, effects: StreamEffect[], expiresAt: number): Actions {
-  const markers: Actions = effects.map((effect) => ({
-    Put: {
-      TableName: tableName(),
-      Item: { ...markerKey(consumer, effect.eventId), entity: "stream_marker", [TTL_ATTRIBUTE]: expiresAt },
-      ConditionExpression: "attribute_not_exists(pk)",
-    },
-  }));
+function actionsFor(consumer: string, effects: StreamEffect[], now: number): Actions {
+  const markers: Actions = effects.map((effect) => streamMarkerPut(consumer, effect.eventId, now));
   const counters: Actions = mergeUpdates(effects.flatMap((effect) => effect.updates)).map(({ key, add }) => {
     const attributes = Object.entries(add);
     return {
@@ -100,9 +87,8 @@ function groups(effects: StreamEffect[]): StreamEffect[][] {
 
 /** "applied", or "already" when the marker shows an earlier delivery applied it. */
 async function applyTogether(consumer: string, effects: StreamEffect[]): Promise<"applied" | "already"> {
-  const expiresAt = Math.floor(Date.now() / 1000) + MARKER_LIFETIME_SECONDS;
   try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: actionsFor(consumer, effects, expiresAt) }));
+    await documentClient.send(new TransactWriteCommand({ TransactItems: actionsFor(consumer, effects, Date.now()) }));
     return "applied";
   } catch (error) {
     const markerFound = cancellationCodes(error)?.slice(0, effects.length).includes("ConditionalCheckFailed");

@@ -21,14 +21,13 @@ import { productKey } from "../data/products";
 import { variantKey } from "../data/variants";
 import { orderKey } from "../data/orders";
 import { cancellationCodes } from "../data/transactions";
-import { TTL_ATTRIBUTE } from "../data/table-definition";
+import { streamMarkerPut } from "../data/stream-markers";
 import { batchGetItems, keyString, type TableKey } from "../data/batch";
 import { logger } from "../logger";
 import { failuresFrom } from "./batch";
 import { imagesOf } from "./images";
 
 export const INVENTORY_CONSUMER = "inventory";
-const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
 
 type Actions = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
@@ -51,13 +50,7 @@ export function stockChangeOf(record: DynamoDBRecord): StockChange | undefined {
   return { orderId: Number(after.ecommerce_order_id), itemId: Number(after.order_item_id), productId: after.ecommerce_product_id, variantId: typeof after.variant_id === "number" ? after.variant_id : null, delta };
 }
 
-const marker = (eventId: string): Actions[number] => ({
-  Put: {
-    TableName: tableName(),
-    Item: { pk: `APPLIED#${INVENTORY_CONSUMER}#${eventId}`, sk: "APPLIED", entity: "stream_marker", [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + MARKER_LIFETIME_SECONDS },
-    ConditionExpression: "attribute_not_exists(pk)",
-  },
-});
+const marker = (eventId: string): Actions[number] => streamMarkerPut(INVENTORY_CONSUMER, eventId);
 
 /** Moves the stock of a product or variant; a decrement is conditioned on stock that is untracked, backordered or sufficient. */
 function stockUpdate(key: TableKey, delta: number, options: { backorderAttribute: boolean; unconditional?: boolean; noVariants?: boolean }, now: string): Actions[number] {

@@ -16,7 +16,7 @@ import { documentClient, tableName } from "../data/client";
 import { productStatsKey } from "../data/products";
 import { STATS_KEYS } from "../data/storefronts";
 import { cancellationCodes } from "../data/transactions";
-import { TTL_ATTRIBUTE } from "../data/table-definition";
+import { streamMarkerPut } from "../data/stream-markers";
 import type { TableKey } from "../data/batch";
 import { emptyChange, orderDeltas, type CountedOrder, type CounterChange } from "../domain/order-counters";
 import { logger } from "../logger";
@@ -24,11 +24,8 @@ import { failuresFrom } from "./batch";
 import { imagesOf } from "./images";
 
 export const ORDER_COUNTERS_CONSUMER = "order-counters";
-const MARKER_LIFETIME_SECONDS = 3 * 24 * 3600;
 
 type Actions = NonNullable<TransactWriteCommandInput["TransactItems"]>;
-
-const markerKey = (eventId: string): TableKey => ({ pk: `APPLIED#${ORDER_COUNTERS_CONSUMER}#${eventId}`, sk: "APPLIED" });
 
 export function countedOrder(image: Record<string, unknown> | undefined): CountedOrder | undefined {
   if (!image) return undefined;
@@ -103,13 +100,7 @@ async function applyRecord(record: DynamoDBRecord): Promise<void> {
   const updates = orderCounterUpdates(record);
   if (updates.length === 0) return;
   const actions: Actions = [
-    {
-      Put: {
-        TableName: tableName(),
-        Item: { ...markerKey(record.eventID!), entity: "stream_marker", [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + MARKER_LIFETIME_SECONDS },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
+    streamMarkerPut(ORDER_COUNTERS_CONSUMER, record.eventID!),
     ...updates.map(({ key, change }) => counterUpdate(key, change)),
   ];
   const send = () => documentClient.send(new TransactWriteCommand({ TransactItems: actions }));
