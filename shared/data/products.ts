@@ -326,3 +326,12 @@ export async function getProductSalesStats(ids: number[]): Promise<Map<number, P
   const items = await batchGetItems(ids.map(productStatsKey));
   return new Map(ids.map((id) => [id, toSalesStats(items.get(keyString(productStatsKey(id))))]));
 }
+
+/** The storefronts of some products (absent once a product is gone), in one round trip. */
+export async function storefrontsOfProducts(productIds: number[]): Promise<Map<number, number>> {
+  const found = await batchGetItems(productIds.map(productKey));
+  return new Map(productIds.flatMap((id) => {
+    const item = found.get(keyString(productKey(id)));
+    return item ? [[id, Number(item.storefront_id)] as const] : [];
+  }));
+}

@@ -18,8 +18,7 @@
  * Pushes are coalesced: a SKU with a push queued asks for none until it starts.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import { batchGetItems, keyString } from "../data/batch";
-import { productKey } from "../data/products";
+import { storefrontsOfProducts } from "../data/products";
 import { addStockListing, changeErpStock, recordPublished, recordReflected, removeStockListing, requestStockPush } from "../data/erp-stock";
 import { logger } from "../logger";
 import { sendToQueue } from "../queues";
@@ -39,12 +38,7 @@ async function storefrontsOf(records: DynamoDBRecord[]): Promise<Map<number, num
     const image = imagesOf(record).after;
     if (image && isVariantImage(image)) productIds.add(Number(image.ecommerce_product_id));
   }
-  if (productIds.size === 0) return new Map();
-  const found = await batchGetItems([...productIds].map(productKey));
-  return new Map([...productIds].flatMap((id) => {
-    const item = found.get(keyString(productKey(id)));
-    return item ? [[id, Number(item.storefront_id)] as const] : [];
-  }));
+  return productIds.size === 0 ? new Map() : storefrontsOfProducts([...productIds]);
 }
 
 /** Applies one change; returns the SKU whose listings are to get a push, if any. */

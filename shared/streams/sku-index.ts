@@ -6,8 +6,8 @@
  * ignored by readers, which check candidates against the catalog.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
-import { batchGetItems, batchWriteItems, keyString, type TableKey } from "../data/batch";
-import { productKey } from "../data/products";
+import { batchWriteItems, keyString, type TableKey } from "../data/batch";
+import { storefrontsOfProducts } from "../data/products";
 import { skuEntryItem, skuEntryKey, type SkuEntry } from "../data/sku-index";
 import { logger } from "../logger";
 import { failuresFrom } from "./batch";
@@ -19,15 +19,6 @@ type Image = Record<string, unknown>;
 function skuOf(image: Image | undefined, isVariant: boolean): string | undefined {
   const sku = image?.[isVariant ? "sku" : "external_sku"];
   return typeof sku === "string" && sku !== "" ? sku : undefined;
-}
-
-/** The storefronts of some products (absent once a product is gone), in one round trip. */
-async function storefrontsOfProducts(productIds: number[]): Promise<Map<number, number>> {
-  const found = await batchGetItems(productIds.map(productKey));
-  return new Map(productIds.flatMap((id) => {
-    const item = found.get(keyString(productKey(id)));
-    return item ? [[id, Number(item.storefront_id)] as const] : [];
-  }));
 }
 
 interface SkuChange {
